@@ -1,0 +1,250 @@
+"""``ccr``: queue, inspect and list client push requests from a shell. Never imports Qt.
+
+Exit codes: 0 success; 1 an operation failed (reason on stderr); 2 usage error or invalid
+names (nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from . import __version__
+from .core.ccr import CcrRecord, parse_file
+from .core.config import ConfigError
+from .core.errors import describe, format_code
+from .core.queue import BatchInvalid, QueueStatus, queue_requests, read_name_list
+from .core.resolve import resolve_site
+from .core.scan import read_box
+from .core.site import SiteError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"ccr: error: {message}\n")
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    names = list(args.names)
+    if args.from_file:
+        names += _read_names_file(args.from_file)
+    if not names:
+        raise CliError("give machine names, or --from-file FILE (- for stdin)", EXIT_USAGE)
+    site = _site(args.site)
+    forced = not args.no_force
+    try:
+        outcomes = queue_requests(site, names, forced=forced)
+    except BatchInvalid as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    failed = 0
+    for o in outcomes:
+        if o.status == QueueStatus.QUEUED:
+            print(f"queued  {o.machine}  {o.path}")
+        else:
+            failed += 1
+            print(f"{o.status}  {o.machine}", file=sys.stdout)
+            print(f"ccr: {o.machine}: {o.reason}", file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _read_names_file(source: str) -> list[str]:
+    if source == "-":
+        return read_name_list(sys.stdin)
+    try:
+        with open(source, encoding="utf-8-sig", errors="replace") as fh:
+            return read_name_list(fh)
+    except OSError as exc:
+        raise CliError(f"cannot read {source}: {exc.strerror or exc}", EXIT_USAGE) from exc
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    records: list[CcrRecord] = []
+    failed = False
+    for f in args.files:
+        p = Path(f)
+        if not p.is_file():
+            print(f"ccr: {f}: no such file", file=sys.stderr)
+            failed = True
+            continue
+        records.append(parse_file(p))
+    if args.format == "json":
+        data = [r.to_json() for r in records]
+        if len(args.files) == 1 and len(data) == 1:
+            json.dump(data[0], sys.stdout, indent=2)
+        else:
+            json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for i, r in enumerate(records):
+            if i:
+                print()
+            _print_record(r, sys.stdout)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _print_record(r: CcrRecord, out: TextIO) -> None:
+    def line(label: str, value: object) -> None:
+        if value not in (None, "", []):
+            out.write(f"{label:<20} {value}\n")
+
+    line("File", r.file)
+    if r.problem:
+        line("Problem", r.problem)
+    line("Machine", r.machine_name)
+    line("Domain", r.domain)
+    line("IP addresses", ", ".join(r.ip_addresses))
+    line("Forced CCR", None if r.forced is None else ("yes" if r.forced else "no"))
+    line("Client type", r.client_type)
+    line("Initial request", r.initial_request_date)
+    line("Latest attempt", r.latest_processing_attempt)
+    line("Error event", r.error_event_created)
+    line("Expires", r.expires_at)
+    line("Attempts", r.attempts)
+    if r.last_error_code is not None:
+        info = describe(r.last_error_code)
+        line("Last error", f"{r.last_error_code} ({r.last_error_hex}) {info.name}".rstrip())
+        line("Meaning", info.message)
+        line("Likely cause", info.cause)
+        line("What to check", info.fix)
+
+
+LIST_COLUMNS = [
+    "machine_name",
+    "domain",
+    "attempts",
+    "last_error_code",
+    "last_error_hex",
+    "last_error_name",
+    "initial_request_date",
+    "latest_processing_attempt",
+    "expires_at",
+    "problem",
+    "file",
+]
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    site = _site(args.site)
+    box = site.box(args.box)
+    try:
+        records = read_box(box)
+    except OSError as exc:
+        raise CliError(f"cannot list {box}: {exc.strerror or exc}") from exc
+    rows = [r.to_json() for r in records]
+    if args.format == "json":
+        json.dump(rows, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    elif args.format == "csv":
+        writer = csv.DictWriter(
+            sys.stdout, fieldnames=LIST_COLUMNS, extrasaction="ignore", lineterminator="\n"
+        )
+        writer.writeheader()
+        for row in rows:
+            row = dict(row)
+            writer.writerow(row)
+    else:
+        _print_table(records, sys.stdout)
+    return EXIT_OK
+
+
+def _print_table(records: list[CcrRecord], out: TextIO) -> None:
+    header = ("MACHINE", "ATTEMPTS", "LAST ERROR", "EXPIRES", "FILE")
+    rows = []
+    for r in records:
+        err = ""
+        if r.last_error_code is not None:
+            err = f"{format_code(r.last_error_code)} {r.last_error_name or ''}".strip()
+        rows.append(
+            (
+                r.machine_name or f"? {r.problem}",
+                "" if r.attempts is None else str(r.attempts),
+                err,
+                "" if r.expires_at is None else r.expires_at.strftime("%Y-%m-%d %H:%M"),
+                r.file_name,
+            )
+        )
+    widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(header)]
+    for row in [header, *rows]:
+        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+    out.write(f"{len(records)} request(s)\n")
+
+
+# --------------------------------------------------------------------------- plumbing
+
+
+def _site(arg: str | None):  # type: ignore[no-untyped-def]
+    try:
+        return resolve_site(arg)
+    except (SiteError, ConfigError) as exc:
+        raise CliError(str(exc)) from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="ccr", description="Queue, inspect and list ConfigMgr client push requests.")
+    p.add_argument("--version", action="version", version=f"ccr {__version__}")
+    p.add_argument("--debug", action="store_true", help="show a traceback on unexpected errors")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    site_help = "site name or inbox folder (default: $CCRGUI_SITE, the default site, the sandbox)"
+
+    n = sub.add_parser("new", help="queue client install requests into ccr.box")
+    n.add_argument("names", nargs="*", metavar="NAME", help="machine name (NetBIOS or FQDN)")
+    n.add_argument("--site", help=site_help)
+    n.add_argument("--no-force", action="store_true", help="do not write Forced CCR=TRUE")
+    n.add_argument("--from-file", metavar="FILE", help="one name per line; - for stdin")
+    n.set_defaults(func=cmd_new)
+
+    s = sub.add_parser("show", help="show CCR files in readable form")
+    s.add_argument("files", nargs="+", metavar="FILE")
+    s.add_argument("--format", choices=("text", "json"), default="text")
+    s.set_defaults(func=cmd_show)
+
+    ls = sub.add_parser("list", help="list the requests in a box")
+    ls.add_argument("--site", help=site_help)
+    ls.add_argument("--box", choices=("retry", "pending"), default="retry")
+    ls.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    ls.set_defaults(func=cmd_list)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except CliError as exc:
+        print(f"ccr: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("ccr: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"ccr: unexpected error: {exc!r} (run with --debug for details)", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,385 @@
+"""The CCR file format: parse any real file into a :class:`CcrRecord`, write canonical ones.
+
+Parsing never raises on bad bytes: what is wrong goes into ``CcrRecord.problem``, and
+values that do not parse (numbers, dates) become ``None``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from .errors import describe, normalize_code
+
+__all__ = [
+    "HEADER",
+    "IDENT_TYPE",
+    "RETRY_WINDOW",
+    "CcrDocument",
+    "CcrRecord",
+    "Section",
+    "decode_bytes",
+    "new_request",
+    "parse_bytes",
+    "parse_file",
+    "parse_text",
+    "serialize",
+]
+
+HEADER = "NT Client Configuration Request"
+IDENT = "IDENT"
+IDENT_TYPE = "Client Config Request File"
+IP_SECTION = "IP Address "
+NAMES_SECTION = "Resource Names "
+PROCESSING = "Request Processing"
+RETRY_WINDOW = timedelta(days=7)
+MAX_FILE_BYTES = 1024 * 1024  # a CCR is a few hundred bytes; refuse to parse a huge file
+
+K_MACHINE = "Machine Name"
+K_DOMAIN = "Domain"
+K_FORCED = "Forced CCR"
+K_CLIENT_TYPE = "Client Type"
+K_INITIAL = "Initial Request Date"
+K_LATEST = "Latest Processing Attempt"
+K_ERROR = "Last Error Code"
+K_ATTEMPTS = "Number of Processing Attempts"
+K_EVENT = "Error Event Created"
+
+_DATE_FORMATS = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_IP_KEY = re.compile(r"^ip address\s*(\d+)$", re.IGNORECASE)
+_NAME_KEY = re.compile(r"^resource names\s*(\d+)$", re.IGNORECASE)
+
+
+def _fold(name: str) -> str:
+    return name.strip().casefold()
+
+
+@dataclass(slots=True)
+class Section:
+    """One ``[name]`` block, keeping names and entry order as written."""
+
+    name: str
+    entries: list[tuple[str, str]] = field(default_factory=list)
+
+    def get(self, key: str) -> str | None:
+        want = _fold(key)
+        for k, v in self.entries:
+            if _fold(k) == want:
+                return v
+        return None
+
+
+@dataclass(slots=True)
+class CcrDocument:
+    """The sections of a CCR file, unknown keys and sections included."""
+
+    sections: list[Section] = field(default_factory=list)
+
+    def section(self, name: str) -> Section | None:
+        want = _fold(name)
+        for s in self.sections:
+            if _fold(s.name) == want:
+                return s
+        return None
+
+    def get(self, section: str, key: str) -> str | None:
+        s = self.section(section)
+        return None if s is None else s.get(key)
+
+
+@dataclass(slots=True)
+class CcrRecord:
+    """What ccrgui knows about one CCR file. Absent keys are ``None``, not defaults."""
+
+    file: str
+    machine_name: str | None = None
+    domain: str | None = None
+    ip_addresses: list[str] = field(default_factory=list)
+    forced: bool | None = None
+    client_type: int | None = None
+    initial_request_date: datetime | None = None
+    latest_processing_attempt: datetime | None = None
+    error_event_created: datetime | None = None
+    attempts: int | None = None
+    last_error_code: int | None = None
+    problem: str | None = None
+    text: str = ""  # decoded file text, for the raw view
+    encoding: str = ""
+    document: CcrDocument = field(default_factory=CcrDocument)
+
+    @property
+    def expires_at(self) -> datetime | None:
+        if self.initial_request_date is None:
+            return None
+        return self.initial_request_date + RETRY_WINDOW
+
+    @property
+    def last_error_hex(self) -> str | None:
+        return None if self.last_error_code is None else f"0x{self.last_error_code:08X}"
+
+    @property
+    def last_error_name(self) -> str | None:
+        if self.last_error_code is None:
+            return None
+        return describe(self.last_error_code).name or None
+
+    @property
+    def file_name(self) -> str:
+        return Path(self.file).name
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as the CLI's JSON prints it (exactly these keys)."""
+
+        def iso(d: datetime | None) -> str | None:
+            return None if d is None else d.strftime("%Y-%m-%dT%H:%M:%S")
+
+        return {
+            "file": self.file,
+            "machine_name": self.machine_name,
+            "domain": self.domain,
+            "ip_addresses": list(self.ip_addresses),
+            "forced": self.forced,
+            "client_type": self.client_type,
+            "initial_request_date": iso(self.initial_request_date),
+            "latest_processing_attempt": iso(self.latest_processing_attempt),
+            "error_event_created": iso(self.error_event_created),
+            "expires_at": iso(self.expires_at),
+            "attempts": self.attempts,
+            "last_error_code": self.last_error_code,
+            "last_error_hex": self.last_error_hex,
+            "last_error_name": self.last_error_name,
+            "problem": self.problem,
+        }
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode a CCR's bytes: (text, encoding name). Never raises."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    if len(data) >= 4 and data[1] == 0 and data[3] == 0 and data[0] != 0:
+        # UTF-16-LE without a BOM: ASCII text with every other byte zero
+        return data.decode("utf-16-le", errors="replace"), "utf-16-le"
+    try:
+        return data.decode("utf-8"), ("ascii" if data.isascii() else "utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _split_lines(text: str) -> Iterator[str]:
+    # CRLF, LF and lone CR all end a line
+    return iter(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+def parse_text(text: str) -> tuple[CcrDocument, list[str]]:
+    """Split text into sections; also return complaints about control characters."""
+    doc = CcrDocument()
+    current: Section | None = None
+    problems: list[str] = []
+    for raw in _split_lines(text):
+        line = raw.strip(" \t")
+        if not line or line.startswith(";"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            name = line[1:-1]
+            current = doc.section(name)
+            if current is None:
+                current = Section(name)
+                doc.sections.append(current)
+            continue
+        if current is None or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        key, value = key.strip(" \t"), value.strip(" \t")
+        if _CONTROL.search(value) or _CONTROL.search(key):
+            problems.append(f"control character in the value of '{_printable(key)}'")
+        current.entries.append((key, value))
+    return doc, problems
+
+
+def _printable(s: str) -> str:
+    return _CONTROL.sub("?", s)
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def _parse_int(value: str | None) -> int | None:
+    if value is None:
+        return None
+    v = value.strip()
+    try:
+        return int(v, 16) if v.lower().startswith("0x") else int(v, 10)
+    except ValueError:
+        return None
+
+
+def _parse_bool(value: str | None) -> bool | None:
+    if value is None:
+        return None
+    v = value.strip().casefold()
+    if v in ("true", "yes", "1"):
+        return True
+    if v in ("false", "no", "0"):
+        return False
+    return None
+
+
+def _ordered_unique(values: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for v in values:
+        if v and v not in seen:
+            seen[v] = None
+    return list(seen)
+
+
+def record_from_document(file: str, doc: CcrDocument) -> CcrRecord:
+    """Fill a record's typed fields from a parsed document (no problem checks)."""
+    rec = CcrRecord(file=file, document=doc)
+    head = doc.section(HEADER)
+    processing = doc.section(PROCESSING)
+    ip_section = doc.section(IP_SECTION)
+    if head is not None:
+        rec.machine_name = head.get(K_MACHINE) or None
+        rec.domain = head.get(K_DOMAIN) or None
+        rec.forced = _parse_bool(head.get(K_FORCED))
+        rec.client_type = _parse_int(head.get(K_CLIENT_TYPE))
+        rec.initial_request_date = _parse_date(head.get(K_INITIAL))
+    ips = [v for s in (head, ip_section) if s for k, v in s.entries if _IP_KEY.match(k.strip())]
+    rec.ip_addresses = _ordered_unique(ips)
+    if processing is not None:
+        rec.latest_processing_attempt = _parse_date(processing.get(K_LATEST))
+        rec.error_event_created = _parse_date(processing.get(K_EVENT))
+        attempts = _parse_int(processing.get(K_ATTEMPTS))
+        rec.attempts = attempts if attempts is not None and attempts >= 0 else None
+        code = _parse_int(processing.get(K_ERROR))
+        rec.last_error_code = None if code is None else normalize_code(code)
+    return rec
+
+
+def parse_bytes(data: bytes, file: str = "") -> CcrRecord:
+    """Parse a CCR file's bytes. Never raises; see ``CcrRecord.problem``."""
+    if not data.strip(b" \t\r\n\x00"):
+        return CcrRecord(file=file, problem="empty file")
+    if len(data) > MAX_FILE_BYTES:
+        return CcrRecord(
+            file=file, problem=f"file too large for a CCR ({len(data):,} bytes)", text=""
+        )
+    text, encoding = decode_bytes(data)
+    if "\x00" in text:
+        shown = text.replace("\x00", "\N{SYMBOL FOR NULL}")
+        return CcrRecord(file=file, problem="binary file, not a CCR", text=shown, encoding=encoding)
+    doc, problems = parse_text(text)
+    rec = record_from_document(file, doc)
+    rec.text, rec.encoding = text, encoding
+    head = doc.section(HEADER)
+    if head is None:
+        problems.insert(0, f"no [{HEADER}] section")
+    elif rec.machine_name is None:
+        problems.insert(0, "no Machine Name")
+    rec.problem = "; ".join(problems) or None
+    return rec
+
+
+def parse_file(path: str | Path) -> CcrRecord:
+    """Read and parse one file. I/O errors become the record's problem."""
+    p = Path(path)
+    file = os.path.abspath(p)
+    try:
+        with open(p, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return CcrRecord(file=file, problem=f"cannot read: {exc.strerror or exc}")
+    return parse_bytes(data, file)
+
+
+# --------------------------------------------------------------------------- writing
+
+_SECTION_ORDER = [HEADER, IP_SECTION, NAMES_SECTION, PROCESSING]
+_KEY_ORDER = {
+    _fold(HEADER): [K_CLIENT_TYPE, K_FORCED, K_MACHINE, K_DOMAIN, "*ip", K_INITIAL],
+    _fold(PROCESSING): [K_LATEST, K_ERROR, K_ATTEMPTS, K_EVENT],
+}
+
+
+def _numbered(key: str) -> int:
+    m = re.search(r"(\d+)\s*$", key)
+    return int(m.group(1)) if m else 0
+
+
+def _canonical_entries(section: Section) -> list[tuple[str, str]]:
+    order = _KEY_ORDER.get(_fold(section.name))
+    if order is None:
+        return list(section.entries)
+    folded = [_fold(k) for k in order]
+
+    def rank(item: tuple[int, tuple[str, str]]) -> tuple[int, int, int]:
+        index, (key, _value) = item
+        if _IP_KEY.match(key.strip()) and "*ip" in order:
+            return (order.index("*ip"), _numbered(key), index)
+        f = _fold(key)
+        return (folded.index(f) if f in folded else len(order), 0, index)
+
+    return [e for _i, e in sorted(enumerate(section.entries), key=rank)]
+
+
+def _section_rank(item: tuple[int, Section]) -> tuple[int, int]:
+    index, section = item
+    f = _fold(section.name)
+    if f == _fold(IDENT):
+        return (len(_SECTION_ORDER) + 1, index)
+    known = [_fold(n) for n in _SECTION_ORDER]
+    return (known.index(f) if f in known else len(_SECTION_ORDER), index)
+
+
+def serialize(doc: CcrDocument) -> bytes:
+    """Canonical bytes: header first, [IDENT] last, CRLF line ends, ANSI (cp1252).
+
+    Raises ValueError when a key or value cannot be written safely (a line break or
+    control character would inject keys; a character outside cp1252 cannot be encoded).
+    """
+    lines: list[str] = []
+    for _index, section in sorted(enumerate(doc.sections), key=_section_rank):
+        if lines:
+            lines.append("")
+        lines.append(f"[{section.name}]")
+        for key, value in _canonical_entries(section):
+            for part in (key, value):
+                if _CONTROL.search(part) or "\n" in part or "\r" in part:
+                    raise ValueError(f"control character in {key!r}: refusing to write")
+            lines.append(f"{key}={value}")
+    text = "\r\n".join(lines) + "\r\n"
+    try:
+        return text.encode("cp1252")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"cannot encode {exc.object[exc.start : exc.end]!r} in ANSI") from exc
+
+
+def new_request(machine_name: str, *, forced: bool = True) -> CcrDocument:
+    """The request ccrgui queues: what the well-known scripts write."""
+    head = Section(HEADER, [(K_CLIENT_TYPE, "1")])
+    if forced:
+        head.entries.append((K_FORCED, "TRUE"))
+    head.entries.append((K_MACHINE, machine_name))
+    return CcrDocument([head, Section(IDENT, [("TYPE", IDENT_TYPE)])])

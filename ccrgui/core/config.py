@@ -1,0 +1,89 @@
+"""User preferences shared by the GUI and the CLI: configured sites, the default site and
+request defaults. Stored as JSON in :func:`paths.config_dir` so the CLI reads them
+without Qt. Window geometry and other view state are the GUI's own (QSettings)."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import paths
+
+__all__ = ["Config", "ConfigError", "SiteEntry", "load_config", "save_config"]
+
+FILE_NAME = "config.json"
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class SiteEntry:
+    name: str
+    root: str  # inbox root, e.g. \\SERVER\SMS_ABC\inboxes
+
+
+@dataclass(slots=True)
+class Config:
+    sites: list[SiteEntry] = field(default_factory=list)
+    default_site: str = ""
+    always_install: bool = True  # Forced CCR=TRUE on new requests
+    poll_seconds: int = 10  # how often the GUI rescans a box (shares miss change events)
+    confirm_over: int = 5  # ask before resubmitting more than this many rows; 0 = never ask
+
+    def find_site(self, name: str) -> SiteEntry | None:
+        want = name.casefold()
+        return next((s for s in self.sites if s.name.casefold() == want), None)
+
+    def default_entry(self) -> SiteEntry | None:
+        if self.default_site:
+            entry = self.find_site(self.default_site)
+            if entry is not None:
+                return entry
+        return self.sites[0] if self.sites else None
+
+
+def config_path() -> Path:
+    return paths.config_dir() / FILE_NAME
+
+
+def load_config() -> Config:
+    """The saved preferences; defaults when there is no file. ConfigError when unreadable."""
+    path = config_path()
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config()
+    except OSError as exc:
+        raise ConfigError(f"Cannot read settings file {path}: {exc.strerror}") from exc
+    try:
+        data = json.loads(raw)
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+        return _from_dict(data)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ConfigError(f"Settings file {path} is damaged ({exc}); fix or delete it.") from exc
+
+
+def _from_dict(data: dict[str, Any]) -> Config:
+    cfg = Config()
+    cfg.sites = [SiteEntry(str(s["name"]), str(s["root"])) for s in data.get("sites", [])]
+    cfg.default_site = str(data.get("default_site", ""))
+    cfg.always_install = bool(data.get("always_install", True))
+    cfg.poll_seconds = max(2, int(data.get("poll_seconds", 10)))
+    cfg.confirm_over = max(0, int(data.get("confirm_over", 5)))
+    return cfg
+
+
+def save_config(cfg: Config) -> Path:
+    """Write the preferences atomically (temp file + replace)."""
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{FILE_NAME}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(asdict(cfg), indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path

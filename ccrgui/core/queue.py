@@ -1,0 +1,124 @@
+"""Queue install requests: validated names → complete CCR files in the site's ccr.box.
+
+A batch is validated first: one invalid name means nothing is written. Each file appears
+atomically (see :mod:`safefs`) and a pending request is never overwritten.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .ccr import new_request, serialize
+from .names import InvalidMachineName, validate_batch
+from .safefs import write_new_file
+from .site import Site, explain_os_error
+
+__all__ = [
+    "BatchInvalid",
+    "QueueOutcome",
+    "QueueStatus",
+    "queue_requests",
+    "read_name_list",
+    "request_file_name",
+]
+
+
+class QueueStatus:
+    QUEUED = "queued"
+    ALREADY_QUEUED = "already queued"
+    FAILED = "failed"
+
+
+class BatchInvalid(ValueError):
+    """Some names are invalid; nothing was written."""
+
+    def __init__(self, errors: list[InvalidMachineName]) -> None:
+        self.errors = errors
+        lines = [f"{e.name!r}: {e.reason}" for e in errors]
+        super().__init__("Invalid machine name(s), nothing was queued:\n" + "\n".join(lines))
+
+
+@dataclass(frozen=True, slots=True)
+class QueueOutcome:
+    machine: str
+    status: str
+    path: Path | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == QueueStatus.QUEUED
+
+
+def request_file_name(machine: str) -> str:
+    return f"{machine}.ccr"
+
+
+def read_name_list(lines: Iterable[str]) -> list[str]:
+    """Names from a list, one per line; blank lines and ``#`` comments are ignored."""
+    names = []
+    for line in lines:
+        text = line.split("#", 1)[0].strip(" \t\r\n")
+        if text:
+            names.append(text)
+    return names
+
+
+def queue_requests(
+    site: Site,
+    raw_names: list[str],
+    *,
+    forced: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[QueueOutcome]:
+    """Write one request per name into ``site.pending``.
+
+    Raises BatchInvalid (nothing written) when any name is invalid or the list is empty.
+    I/O failures do not raise: each name gets its own outcome.
+    """
+    names, errors = validate_batch(raw_names)
+    if errors:
+        raise BatchInvalid(errors)
+    if not names:
+        raise BatchInvalid([InvalidMachineName("", "No machine names were given.")])
+    box = site.pending
+    try:
+        with os.scandir(box) as it:
+            pending = {e.name.casefold() for e in it}
+    except OSError as exc:
+        reason = explain_os_error(exc, f"open {box}")
+        return [QueueOutcome(n, QueueStatus.FAILED, None, reason) for n in names]
+    outcomes: list[QueueOutcome] = []
+    for i, name in enumerate(names):
+        file_name = request_file_name(name)
+        if file_name.casefold() in pending:
+            outcomes.append(_already(name, box / file_name))
+        else:
+            outcomes.append(_write_one(box, name, file_name, forced))
+        if progress is not None:
+            progress(i + 1, len(names))
+    return outcomes
+
+
+def _already(name: str, path: Path) -> QueueOutcome:
+    return QueueOutcome(
+        name,
+        QueueStatus.ALREADY_QUEUED,
+        path,
+        f"{name} is already queued ({path.name} is waiting in ccr.box); left as it is.",
+    )
+
+
+def _write_one(box: Path, name: str, file_name: str, forced: bool) -> QueueOutcome:
+    data = serialize(new_request(name, forced=forced))
+    try:
+        path = write_new_file(box, file_name, data)
+    except FileExistsError:
+        return _already(name, box / file_name)
+    except OSError as exc:
+        reason = explain_os_error(exc, f"write {file_name} into {box}")
+        return QueueOutcome(name, QueueStatus.FAILED, None, reason)
+    return QueueOutcome(name, QueueStatus.QUEUED, path)

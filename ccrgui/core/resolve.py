@@ -1,0 +1,38 @@
+"""Which site a command or window works on: an explicit ``--site`` (a configured site's
+name or a folder), then ``$CCRGUI_SITE``, then the configured default, then the sandbox."""
+
+from __future__ import annotations
+
+import os
+
+from .config import Config, load_config
+from .sandbox import ensure_sandbox
+from .site import Site, open_site
+
+__all__ = ["ENV_SITE", "resolve_site"]
+
+ENV_SITE = "CCRGUI_SITE"
+
+
+def resolve_site(arg: str | None = None, cfg: Config | None = None) -> Site:
+    """Open the chosen site. Raises SiteError (or ConfigError) with a message for people."""
+    if arg is None:
+        arg = os.environ.get(ENV_SITE) or None
+    if arg is not None:
+        cfg = cfg if cfg is not None else _maybe_config()
+        entry = cfg.find_site(arg) if cfg else None
+        if entry is not None:
+            return open_site(entry.root, entry.name)
+        return open_site(arg)
+    cfg = cfg if cfg is not None else load_config()
+    entry = cfg.default_entry()
+    if entry is not None:
+        return open_site(entry.root, entry.name)
+    return ensure_sandbox()
+
+
+def _maybe_config() -> Config | None:
+    try:
+        return load_config()
+    except Exception:  # a damaged config must not stop an explicit --site DIR
+        return None
