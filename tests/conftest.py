@@ -10,6 +10,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+pytest_plugins = ["tests.smbshare"]  # the real Samba share fixtures
+
 # shared/ lies beside the repository, on a developer's machine and in CI alike
 SAMPLES = Path(
     os.environ.get("CCRGUI_SAMPLES", Path(__file__).resolve().parents[2] / "shared" / "samples")
