@@ -186,6 +186,29 @@ def _print_table(records: list[CcrRecord], out: TextIO) -> None:
     out.write(f"{len(records)} request(s)\n")
 
 
+def cmd_register_filetype(args: argparse.Namespace) -> int:
+    from .core import filetype
+
+    try:
+        result = filetype.register()
+    except (filetype.FileTypeError, OSError) as exc:
+        raise CliError(f"could not register the .ccr file type: {exc}") from exc
+    print(result.summary())
+    print(f"ccrgui now opens {filetype.EXTENSION} files ({filetype.MIME_TYPE}) for this user.")
+    return EXIT_OK
+
+
+def cmd_unregister_filetype(args: argparse.Namespace) -> int:
+    from .core import filetype
+
+    try:
+        result = filetype.unregister()
+    except (filetype.FileTypeError, OSError) as exc:
+        raise CliError(f"could not unregister the .ccr file type: {exc}") from exc
+    print(result.summary() or "nothing was registered")
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- plumbing
 
 
@@ -222,6 +245,11 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("--box", choices=("retry", "pending"), default="retry")
     ls.add_argument("--format", choices=("table", "csv", "json"), default="table")
     ls.set_defaults(func=cmd_list)
+
+    reg = sub.add_parser("register-filetype", help="make ccrgui open .ccr files (this user)")
+    reg.set_defaults(func=cmd_register_filetype)
+    unreg = sub.add_parser("unregister-filetype", help="undo register-filetype")
+    unreg.set_defaults(func=cmd_unregister_filetype)
     return p
 
 

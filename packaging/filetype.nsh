@@ -1,0 +1,7 @@
+; Generated from ccrgui/core/filetype.py by tools/make_icons.py; do not edit.
+!define CCR_EXT ".ccr"
+!define CCR_MIME "application/x-configmgr-ccr"
+!define CCR_DESCRIPTION "Configuration Manager client push request"
+!define CCR_PROGID "ccrgui.CcrFile"
+!define APP_NAME "ccrgui"
+!define APP_SUMMARY "Queue, inspect and resubmit Configuration Manager client push requests"
