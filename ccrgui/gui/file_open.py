@@ -2,7 +2,9 @@
 
 - files on the command line, and those a second ``ccrgui`` hands over (single instance);
 - drag and drop onto the main window;
-- macOS: a double-click in Finder arrives as ``QEvent.FileOpen`` on the application.
+- macOS: a double-click in Finder arrives as ``QEvent.FileOpen`` on the application;
+- a double-click in the file manager, once the file type is registered
+  (:class:`FileTypeButtons`, in Settings).
 
 :class:`FileOpener` opens each file in a :class:`DetailWindow` (or raises the one already
 showing it) and wires the window's requests (resubmit, open site) to the main window.
@@ -15,13 +17,14 @@ from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFileOpenEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from ..core import filetype
 from ..core.ccr import CcrRecord
 from ..core.filetype import EXTENSION
 from .detail_window import DetailWindow
 
-__all__ = ["FileOpener", "ccr_paths_from_urls"]
+__all__ = ["FileOpener", "FileTypeButtons", "ccr_paths_from_urls"]
 
 
 def ccr_paths_from_urls(urls: Iterable[object]) -> list[str]:
@@ -120,3 +123,50 @@ class FileOpener(QObject):
                 self.open_files(paths)
                 return True
         return super().eventFilter(watched, event)
+
+
+class FileTypeButtons(QWidget):
+    """The settings dialog's "Register .ccr file type" and "Unregister" buttons, with the
+    outcome in words. The work (files, desktop databases, registry) runs off the GUI thread."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.register_button = QPushButton("Register .ccr file type")
+        self.register_button.setObjectName("registerFileTypeButton")
+        self.register_button.setToolTip(
+            f"Make ccrgui the program that opens {EXTENSION} files for your account"
+        )
+        self.unregister_button = QPushButton("Unregister")
+        self.unregister_button.setObjectName("unregisterFileTypeButton")
+        self.unregister_button.setToolTip("Remove exactly what registering added")
+        self.status = QLabel()
+        self.status.setObjectName("fileTypeStatus")
+        self.status.setWordWrap(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.register_button)
+        layout.addWidget(self.unregister_button)
+        layout.addWidget(self.status, 1)
+        self.register_button.clicked.connect(lambda: self._run(filetype.register, "Registered"))
+        self.unregister_button.clicked.connect(
+            lambda: self._run(filetype.unregister, "Unregistered")
+        )
+
+    def _run(self, work: Callable[[], filetype.Registration], done: str) -> None:
+        from .tasks import run_task
+
+        self.register_button.setEnabled(False)
+        self.unregister_button.setEnabled(False)
+        self.status.setText("Working…")
+        run_task(work, lambda result: self._finished(result, done))
+
+    def _finished(self, result: filetype.Registration | BaseException, done: str) -> None:
+        self.register_button.setEnabled(True)
+        self.unregister_button.setEnabled(True)
+        if isinstance(result, filetype.FileTypeError | OSError):
+            self.status.setText(f"Failed: {result}")
+        elif isinstance(result, BaseException):
+            self.status.setText(f"Failed unexpectedly: {result!r}")
+        else:
+            notes = "; ".join(n for n in result.notes if n.startswith("note:"))
+            self.status.setText(f"{done} the {EXTENSION} file type. {notes}".strip())
