@@ -1,0 +1,417 @@
+"""The main window: which site, what is in its boxes, and every action on them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import __version__
+from ..core.config import Config, ConfigError, load_config, save_config
+from ..core.queue import BatchInvalid, QueueOutcome, QueueStatus, queue_requests
+from ..core.resolve import resolve_site
+from ..core.site import Site
+from .settings import qsettings, restore_geometry, save_geometry
+from .tasks import run_task
+
+__all__ = ["MainWindow"]
+
+log = logging.getLogger(__name__)
+
+
+class SiteBar(QFrame):
+    """Which site this window works on, and whether it can be reached."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("siteBar")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.name_label = QLabel("Opening site…")
+        self.name_label.setObjectName("siteName")
+        font = self.name_label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.name_label.setFont(font)
+        self.badge = QLabel("SANDBOX")
+        self.badge.setObjectName("sandboxBadge")
+        self.badge.setToolTip(
+            "A local practice site in your profile: nothing here reaches a real site server.\n"
+            "Add your sites in Settings (Ctrl+,)."
+        )
+        self.badge.setStyleSheet(
+            "QLabel#sandboxBadge { background: #f0b400; color: black; font-weight: bold;"
+            " border-radius: 3px; padding: 1px 6px; }"
+        )
+        self.badge.hide()
+        self.path_label = QLabel("")
+        self.path_label.setObjectName("sitePath")
+        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.state_label = QLabel("")
+        self.state_label.setObjectName("siteState")
+        self.state_label.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(self.name_label)
+        top.addWidget(self.badge)
+        top.addWidget(self.path_label, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 4, 8, 4)
+        lay.addLayout(top)
+        lay.addWidget(self.state_label)
+        self.state_label.hide()
+
+    def show_site(self, site: Site) -> None:
+        self.name_label.setText(site.name)
+        self.badge.setVisible(site.sandbox)
+        self.path_label.setText(str(site.root))
+        self.set_error("")
+
+    def set_error(self, message: str) -> None:
+        self.state_label.setText(message)
+        self.state_label.setStyleSheet("color: #b00020;" if message else "")
+        self.state_label.setVisible(bool(message))
+
+
+class MainWindow(QMainWindow):
+    """``site_changed(Site)`` fires whenever a site has been opened (off the GUI thread)."""
+
+    site_changed = Signal(object)
+    site_failed = Signal(str)
+    queued = Signal(object)  # list[QueueOutcome] after a New request finished
+
+    def __init__(self, site_arg: str | None = None) -> None:
+        super().__init__()
+        self.site: Site | None = None
+        self.site_arg = site_arg  # --site for this run; None = configured default/sandbox
+        self.setWindowTitle("ccrgui")
+        self.site_bar = SiteBar()
+        self._placeholder = QLabel("Opening site…")
+        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._body = QWidget()
+        self._body_layout = QVBoxLayout(self._body)
+        self._body_layout.setContentsMargins(4, 4, 4, 4)
+        self._body_layout.addWidget(self.site_bar)
+        self._central: QWidget = self._placeholder
+        self._body_layout.addWidget(self._central, 1)
+        self.setCentralWidget(self._body)
+        self._build_actions()
+        self._build_menus()
+        self.file_opener = None  # set by the app (issue 5: detail windows)
+        self.statusBar().showMessage("Ready")
+        if not restore_geometry(self, "main"):
+            self.resize(1200, 720)
+        state = qsettings().value("state/main")
+        if state is not None:
+            self.restoreState(state)
+        QTimer.singleShot(0, self.reload_site)
+
+    # ------------------------------------------------------------------ actions
+    def _action(
+        self,
+        text: str,
+        slot: object = None,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        icon: QStyle.StandardPixmap | None = None,
+        tip: str = "",
+    ) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        if icon is not None:
+            act.setIcon(self.style().standardIcon(icon))
+        if tip:
+            act.setStatusTip(tip)
+            act.setToolTip(f"{tip} ({act.shortcut().toString()})" if shortcut else tip)
+        if slot is not None:
+            act.triggered.connect(slot)
+        self.addAction(act)
+        return act
+
+    def _build_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        self.act_new = self._action(
+            "&New install request…",
+            self.new_request,
+            "Ctrl+N",
+            sp.SP_FileIcon,
+            "Queue a client install for one or more machines",
+        )
+        self.act_open = self._action(
+            "&Open CCR file…",
+            self.open_file_dialog,
+            "Ctrl+O",
+            sp.SP_DialogOpenButton,
+            "Open a .ccr file in a detail window",
+        )
+        self.act_export = self._action(
+            "&Export to CSV…",
+            None,
+            "Ctrl+E",
+            sp.SP_DialogSaveButton,
+            "Export the visible rows (or the selection) to a CSV file",
+        )
+        self.act_export.setEnabled(False)
+        self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.act_resubmit = self._action(
+            "&Resubmit",
+            None,
+            "Ctrl+R",
+            sp.SP_BrowserReload,
+            "Move the selected requests back into ccr.box so the site server retries now",
+        )
+        self.act_resubmit.setEnabled(False)
+        self.act_refresh = self._action(
+            "Re&fresh", self.refresh, "F5", sp.SP_BrowserReload, "Read the box again now"
+        )
+        self.act_refresh.setIcon(self.style().standardIcon(sp.SP_BrowserReload))
+        self.act_retry_box = self._action(
+            "&Retry box (failed)", None, "Ctrl+1", tip="Show ccrretry.box: what failed"
+        )
+        self.act_pending_box = self._action(
+            "&Pending box (queued)",
+            None,
+            "Ctrl+2",
+            tip="Show ccr.box: what is queued and not yet picked up",
+        )
+        self.box_group = QActionGroup(self)
+        for act in (self.act_retry_box, self.act_pending_box):
+            act.setCheckable(True)
+            self.box_group.addAction(act)
+        self.act_retry_box.setChecked(True)
+        self.act_activity = self._action(
+            "&Activity log", None, "Ctrl+L", tip="Who queued and resubmitted what, and when"
+        )
+        self.act_activity.setEnabled(False)
+        self.act_settings = self._action(
+            "&Settings…",
+            self.open_settings,
+            "Ctrl+,",
+            sp.SP_FileDialogDetailedView,
+            "Sites, defaults and file type registration",
+        )
+        self.act_about = self._action("&About ccrgui", self.about)
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        m = mb.addMenu("&File")
+        for a in (self.act_new, self.act_open, None, self.act_export, None, self.act_quit):
+            m.addSeparator() if a is None else m.addAction(a)
+        self.menu_actions = mb.addMenu("&Actions")
+        self.menu_actions.addAction(self.act_resubmit)
+        self.menu_view = mb.addMenu("&View")
+        for a in (
+            self.act_refresh,
+            None,
+            self.act_retry_box,
+            self.act_pending_box,
+            None,
+            self.act_activity,
+        ):
+            self.menu_view.addSeparator() if a is None else self.menu_view.addAction(a)
+        t = mb.addMenu("&Tools")
+        t.addAction(self.act_settings)
+        h = mb.addMenu("&Help")
+        h.addAction(self.act_about)
+
+        self.toolbar = QToolBar("Main")
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for a in (
+            self.act_new,
+            self.act_resubmit,
+            self.act_refresh,
+            None,
+            self.act_export,
+            self.act_settings,
+        ):
+            self.toolbar.addSeparator() if a is None else self.toolbar.addAction(a)
+        self.addToolBar(self.toolbar)
+
+    # ------------------------------------------------------------------ central view
+    def set_central_view(self, widget: QWidget) -> None:
+        """Put ``widget`` (the box table) under the site bar."""
+        self._body_layout.replaceWidget(self._central, widget)
+        self._central.setParent(None)
+        self._central = widget
+        widget.show()
+
+    def central_view(self) -> QWidget:
+        return self._central
+
+    # ------------------------------------------------------------------ site
+    def reload_site(self) -> None:
+        """Open the site for this window (``--site``, the default, or the sandbox)."""
+        arg = self.site_arg
+        self.site_bar.name_label.setText("Opening site…")
+        run_task(lambda: resolve_site(arg), self._site_opened, self._site_failed)
+
+    def _site_opened(self, site: Site) -> None:
+        self.site = site
+        self.site_bar.show_site(site)
+        self.setWindowTitle(f"{site.label} — ccrgui")
+        if site.sandbox:
+            self.statusBar().showMessage(
+                "Using the built-in sandbox site. Add your site in Settings (Ctrl+,).", 10000
+            )
+        self.site_changed.emit(site)
+
+    def _site_failed(self, exc: BaseException) -> None:
+        message = str(exc) or repr(exc)
+        self.site_bar.name_label.setText(self.site_arg or "Site")
+        self.site_bar.set_error(f"Offline: {message}")
+        self.setWindowTitle("ccrgui — site unavailable")
+        self.site_failed.emit(message)
+
+    def open_site_root(self, root: str) -> None:
+        """Show the site whose inbox folder is ``root`` (from a detail window)."""
+        self.site_arg = root
+        self.reload_site()
+
+    def refresh(self) -> None:
+        """F5. The box view connects here too; without a site, try to open it again."""
+        if self.site is None:
+            self.reload_site()
+
+    # ------------------------------------------------------------------ new request
+    def new_request(self) -> None:
+        from .new_request import NewRequestDialog
+
+        try:
+            cfg = load_config()
+        except ConfigError as exc:
+            self.show_error("Settings unreadable", str(exc))
+            cfg = Config()
+        dlg = NewRequestDialog(self, forced=cfg.always_install)
+        dlg.submitted.connect(self.queue_names)
+        dlg.open()
+        self._new_dialog = dlg
+
+    def queue_names(self, names: list[str], forced: bool) -> None:
+        """Queue ``names`` on the current site, off the GUI thread."""
+        site = self.site
+        if site is None:
+            self.show_error(
+                "No site",
+                "The site is not available, so nothing was queued. "
+                "Check the site in Settings (Ctrl+,) and press F5.",
+            )
+            return
+        self._remember_forced(forced)
+        self.statusBar().showMessage(f"Queueing {len(names)} request(s) on {site.name}…")
+        run_task(
+            lambda: queue_requests(site, names, forced=forced),
+            self._queued,
+            lambda exc: self._queue_failed(exc),
+        )
+
+    def _remember_forced(self, forced: bool) -> None:
+        try:
+            cfg = load_config()
+            if cfg.always_install != forced:
+                cfg.always_install = forced
+                save_config(cfg)
+        except (ConfigError, OSError) as exc:
+            log.warning("could not save the Always install choice: %s", exc)
+
+    def _queued(self, outcomes: list[QueueOutcome]) -> None:
+        ok = [o for o in outcomes if o.ok]
+        bad = [o for o in outcomes if not o.ok]
+        if len(ok) == 1 and not bad:
+            self.statusBar().showMessage(f"Queued {ok[0].machine}: {ok[0].path}", 15000)
+        elif ok:
+            self.statusBar().showMessage(
+                f"Queued {len(ok)} request(s) into {ok[0].path.parent if ok[0].path else ''}",
+                15000,
+            )
+        if bad:
+            already = [o for o in bad if o.status == QueueStatus.ALREADY_QUEUED]
+            failed = [o for o in bad if o.status == QueueStatus.FAILED]
+            lines = [o.reason for o in (failed + already)[:15]]
+            if len(bad) > 15:
+                lines.append(f"… and {len(bad) - 15} more.")
+            title = "Already queued" if not failed else "Could not queue"
+            summary = (
+                f"{len(ok)} queued, {len(already)} already queued, {len(failed)} failed."
+                if len(outcomes) > 1
+                else ""
+            )
+            self.show_error(title, "\n".join(([summary] if summary else []) + lines))
+            if not ok:
+                self.statusBar().showMessage(f"{title}: nothing new was written", 15000)
+        self.queued.emit(outcomes)
+        self.refresh()
+
+    def _queue_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, BatchInvalid):
+            self.show_error("Invalid machine name", str(exc))
+        else:
+            self.show_error("Could not queue", f"Nothing was queued: {exc}")
+
+    # ------------------------------------------------------------------ files
+    def open_file_dialog(self) -> None:
+        start = str(self.site.retry) if self.site else str(Path.home())
+        dlg = QFileDialog(self, "Open CCR file", start, "CCR files (*.ccr);;All files (*)")
+        dlg.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dlg.filesSelected.connect(self.open_files)
+        dlg.open()
+        self._file_dialog = dlg
+
+    def open_files(self, paths: Sequence[str]) -> None:
+        """Show each file in a detail window (wired to the file opener by the app)."""
+        if self.file_opener is not None and paths:
+            self.file_opener.open_files(list(paths))
+            self.statusBar().showMessage(f"Opened {len(paths)} file(s)", 5000)
+
+    # ------------------------------------------------------------------ settings
+    def open_settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
+        dlg = SettingsDialog(self)
+        dlg.saved.connect(self._settings_saved)
+        dlg.open()
+        self._settings_dialog = dlg
+
+    def _settings_saved(self, cfg: Config) -> None:
+        if self.site_arg is None or self.site is None:
+            self.reload_site()
+
+    # ------------------------------------------------------------------ misc
+    def show_error(self, title: str, text: str) -> QMessageBox:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self
+        )
+        box.setObjectName("errorBox")
+        box.open()
+        self._last_message = box
+        return box
+
+    def about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("About ccrgui")
+        box.setText(
+            f"<b>ccrgui {__version__}</b><p>Queue, inspect and resubmit Configuration Manager "
+            "client push requests (CCR files).</p>"
+        )
+        box.open()
+        self._last_message = box
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        save_geometry(self, "main")
+        s = qsettings()
+        s.setValue("state/main", self.saveState())
+        s.sync()
+        super().closeEvent(event)
