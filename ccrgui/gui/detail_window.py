@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -23,6 +24,7 @@ from ..core.queue import BatchInvalid, QueueOutcome, queue_requests
 from ..core.sandbox import SANDBOX_NAME, ensure_sandbox, sandbox_root
 from ..core.site import PENDING_BOX, RETRY_BOX, SiteError, find_child, open_site
 from .detail_view import HEX_LIMIT, DetailView
+from .tasks import run_task
 
 __all__ = ["DetailWindow", "FileLocation", "LoadedFile", "load_file", "locate_file"]
 
@@ -215,10 +217,8 @@ class DetailWindow(QMainWindow):
 
     def reload(self) -> None:
         """Re-read the file and where it lives, off the GUI thread."""
-        from .tasks import run_task  # the app shell's worker pool
-
         self.statusBar().showMessage("Reading the file…")
-        run_task(lambda: load_file(self.record.file), self._loaded)
+        run_task(lambda: load_file(self.record.file), self._loaded, self._loaded)
 
     def _loaded(self, result: LoadedFile | BaseException) -> None:
         if isinstance(result, BaseException):
@@ -258,9 +258,8 @@ class DetailWindow(QMainWindow):
             site = ensure_sandbox() if sandbox else open_site(entry.root, entry.name)
             return queue_requests(site, [machine], forced=forced)
 
-        from .tasks import run_task
-
-        run_task(work, lambda result: self._queued(entry, result))
+        done = partial(self._queued, entry)
+        run_task(work, done, done)
 
     def _queued(self, entry: SiteEntry, result: list[QueueOutcome] | BaseException) -> None:
         if isinstance(result, SiteError | BatchInvalid):

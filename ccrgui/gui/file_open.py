@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFileOpenEvent
@@ -23,6 +24,7 @@ from ..core import filetype
 from ..core.ccr import CcrRecord
 from ..core.filetype import EXTENSION
 from .detail_window import DetailWindow
+from .tasks import run_task
 
 __all__ = ["FileOpener", "FileTypeButtons", "ccr_paths_from_urls"]
 
@@ -153,12 +155,11 @@ class FileTypeButtons(QWidget):
         )
 
     def _run(self, work: Callable[[], filetype.Registration], done: str) -> None:
-        from .tasks import run_task
-
         self.register_button.setEnabled(False)
         self.unregister_button.setEnabled(False)
         self.status.setText("Working…")
-        run_task(work, lambda result: self._finished(result, done))
+        finished = partial(self._finished, done=done)
+        run_task(work, finished, finished)
 
     def _finished(self, result: filetype.Registration | BaseException, done: str) -> None:
         self.register_button.setEnabled(True)
