@@ -1,0 +1,41 @@
+"""Shared GUI fixtures: a main window opened on a site, as a user starts it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from ccrgui.core.site import Site
+from ccrgui.gui.main_window import MainWindow
+
+
+def make_inboxes(root: Path) -> Path:
+    """An empty site inbox folder (what a site server has under SMS_XXX\\inboxes)."""
+    (root / "ccr.box").mkdir(parents=True)
+    (root / "ccrretry.box").mkdir()
+    return root
+
+
+def open_window(qtbot: QtBot, site_arg: str | None = None) -> MainWindow:
+    window = MainWindow(site_arg=site_arg)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.site is not None or window.site_bar.state_label.text() != "")
+    return window
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> MainWindow:
+    """The main window on the built-in sandbox site (nothing configured)."""
+    w = open_window(qtbot)
+    assert w.site is not None
+    return w
+
+
+@pytest.fixture
+def site(window: MainWindow) -> Site:
+    assert window.site is not None
+    return window.site

@@ -1,0 +1,103 @@
+"""Make the README's screenshots: the app offscreen on a fresh sandbox site.
+
+    python tools/screenshots.py [OUT_DIR]     (default: docs/screenshots)
+
+All state goes to a temporary CCRGUI_CONFIG_DIR, so nothing touches your profile. Each
+shot is a function in SHOTS that gets the main window and returns the widget to grab.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["CCRGUI_CONFIG_DIR"] = tempfile.mkdtemp(prefix="ccrgui-shots-")
+
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from ccrgui.gui.main_window import MainWindow
+from ccrgui.gui.tasks import pool
+
+Shot = Callable[[MainWindow], QWidget]
+
+
+def settle(condition: Callable[[], bool] = lambda: True, ms: int = 5000) -> None:
+    """Let background work and repaints finish (up to ``ms``)."""
+    deadline = QDeadlineTimer(ms)
+    while not deadline.hasExpired():
+        QCoreApplication.processEvents()
+        pool().waitForDone(20)
+        if condition():
+            break
+    for _ in range(20):
+        QCoreApplication.processEvents()
+
+
+def main_window(window: MainWindow) -> QWidget:
+    return window
+
+
+def new_request_dialog(window: MainWindow) -> QWidget:
+    window.new_request()
+    dlg = window._new_dialog
+    dlg.name_edit.setText("PC-0042")
+    settle()
+    return dlg
+
+
+def new_request_invalid(window: MainWindow) -> QWidget:
+    window.new_request()
+    dlg = window._new_dialog
+    dlg.name_edit.setText("FINANCE-WORKSTATION-12")
+    settle()
+    return dlg
+
+
+def settings_dialog(window: MainWindow) -> QWidget:
+    window.open_settings()
+    dlg = window._settings_dialog
+    dlg.add_site("ABC", r"\\CM01\SMS_ABC\inboxes")
+    dlg.sites_table.closePersistentEditor(dlg.sites_table.item(0, 1))
+    settle()
+    return dlg
+
+
+SHOTS: list[tuple[str, Shot]] = [
+    ("main-window", main_window),
+    ("new-request", new_request_dialog),
+    ("new-request-invalid", new_request_invalid),
+    ("settings", settings_dialog),
+]
+
+
+def main(argv: list[str]) -> int:
+    out = Path(
+        argv[1] if len(argv) > 1 else Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow()
+    window.resize(1280, 760)
+    window.show()
+    settle(lambda: window.site is not None)
+    settle(ms=1500)  # the box view loads off the GUI thread
+    for name, make in SHOTS:
+        widget = make(window)
+        settle(ms=300)
+        path = out / f"{name}.png"
+        widget.grab().save(str(path))
+        print(path)
+        if widget is not window:
+            widget.close()
+    window.close()
+    del app
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
