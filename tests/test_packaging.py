@@ -5,6 +5,7 @@ PyInstaller build whose ``ccr`` runs."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -176,3 +177,26 @@ def test_frozen_ccr_shows_a_sample(frozen: Path, samples: Path) -> None:
     assert record["machine_name"] == "SALES-PC9"
     assert record["last_error_hex"] == "0x800706BA"
     assert record["last_error_name"] == "RPC_S_SERVER_UNAVAILABLE"
+
+
+def test_frozen_gui_starts_and_hands_a_file_to_the_running_instance(
+    qtbot, frozen: Path, samples: Path
+) -> None:
+    """The built ccrgui imports Qt and its plugins, and finds the running instance."""
+    from ccrgui.gui.single_instance import InstanceServer
+
+    server = InstanceServer()
+    assert server.listen(), server.error_string()
+    sample = samples / "minimal.ccr"
+    try:
+        with qtbot.waitSignal(server.handover, timeout=20000) as got:
+            proc = subprocess.Popen(
+                [str(frozen / "ccrgui"), str(sample)],
+                env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+                stderr=subprocess.PIPE,
+            )
+        assert got.args[0].files == [str(sample)]
+        _, errors = proc.communicate(timeout=20)
+        assert proc.returncode == 0, errors.decode(errors="replace")
+    finally:
+        server.close()

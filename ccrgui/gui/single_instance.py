@@ -148,31 +148,41 @@ class InstanceServer(QObject):
         self._server.close()
 
     def _accept(self) -> None:
+        # Each socket is deleted by an explicit deleteLater() once answered or dropped (at
+        # most 2 s). It does not stay the server's child: destroying the server while a
+        # deleteLater() is pending, or from the socket's own ``disconnected`` signal,
+        # crashes PySide.
         while self._server.hasPendingConnections():
             sock = self._server.nextPendingConnection()
             if sock is None:
                 return
+            sock.setParent(None)
             buf = bytearray()
             sock.readyRead.connect(lambda s=sock, b=buf: self._read(s, b))
-            sock.disconnected.connect(sock.deleteLater)
             timer = QTimer(sock)  # a client that never finishes its line is dropped
             timer.setSingleShot(True)
-            timer.timeout.connect(lambda s=sock: s.abort())
+            timer.timeout.connect(lambda s=sock: self._drop(s))
             timer.start(2000)
             self._read(sock, buf)
+
+    @staticmethod
+    def _drop(sock: QLocalSocket) -> None:
+        sock.abort()
+        sock.deleteLater()
 
     def _read(self, sock: QLocalSocket, buf: bytearray) -> None:
         buf += bytes(sock.readAll().data())
         if len(buf) > MAX_MESSAGE:
-            sock.abort()
+            self._drop(sock)
             return
         if not buf.endswith(b"\n"):
             return
         handover = decode_message(bytes(buf))
         if handover is None:
-            sock.abort()
+            self._drop(sock)
             return
         sock.write(ACK)
-        sock.flush()
+        sock.waitForBytesWritten(100)  # three bytes into a local socket: immediate
         sock.disconnectFromServer()
+        sock.deleteLater()
         self.handover.emit(handover)
