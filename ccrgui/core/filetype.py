@@ -187,8 +187,17 @@ class Registration:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        lines = [f"wrote {p}" for p in self.written] + [f"removed {p}" for p in self.removed]
+        lines = []
+        for verb, found in (("wrote", self.written), ("removed", self.removed)):
+            icons = [p for p in found if "icons" in p.parts]
+            lines += [f"{verb} {p}" for p in found if p not in icons]
+            if icons:
+                lines.append(f"{verb} {len(icons)} icons under {_common_folder(icons)}")
         return "\n".join(lines + self.notes)
+
+
+def _common_folder(found: list[Path]) -> Path:
+    return Path(os.path.commonpath([str(p.parent) for p in found]))
 
 
 Runner = Callable[[Sequence[str]], None]
