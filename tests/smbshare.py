@@ -1,4 +1,5 @@
-"""A real SMB share for tests: Samba's smbd on 127.0.0.1:445, mounted with smbnetfs (FUSE).
+"""A real SMB share for tests: Samba on a loopback address of its own (127.0.0.N:445),
+mounted with smbnetfs (FUSE).
 
 The mount is what ccrgui sees on a Windows admin's workstation as ``\\\\SERVER\\SMS_ABC``:
 a folder whose operations travel over SMB2 to a server. Two shares: ``SMS_ABC``
@@ -24,13 +25,13 @@ import pytest
 
 USER = "ccrgui-smb"
 PASSWORD = "ccrgui-Test-1"
-HOST = "127.0.0.1"
 PORT = 445  # smbnetfs (libsmbclient) only speaks to the standard port
 
 
 @dataclass
 class SambaShare:
     base: Path
+    host: str  # a loopback address of its own (127.0.0.N), so test runs never collide
 
     @property
     def conf(self) -> Path:
@@ -48,11 +49,11 @@ class SambaShare:
     @property
     def client_root(self) -> Path:
         """``\\\\127.0.0.1\\SMS_ABC`` as the client sees it (through SMB)."""
-        return self.mount / HOST / "SMS_ABC"
+        return self.mount / self.host / "SMS_ABC"
 
     @property
     def readonly_root(self) -> Path:
-        return self.mount / HOST / "SMS_RO"
+        return self.mount / self.host / "SMS_RO"
 
     def start_server(self) -> None:
         subprocess.run(
@@ -61,7 +62,7 @@ class SambaShare:
             check=True,
             start_new_session=True,
         )
-        _wait_for(lambda: _port_open(HOST, PORT), "smbd to accept connections")
+        _wait_for(lambda: _port_open(self.host, PORT), "smbd to accept connections")
 
     def stop_server(self) -> None:
         pid_file = self.base / "smbd.pid"
@@ -72,7 +73,7 @@ class SambaShare:
             os.kill(pid, signal.SIGTERM)
         except ProcessLookupError:
             return
-        _wait_for(lambda: not _port_open(HOST, PORT), "smbd to stop")
+        _wait_for(lambda: not _port_open(self.host, PORT), "smbd to stop")
         _wait_for(lambda: not _alive(pid), "smbd to exit")
 
 
@@ -99,11 +100,11 @@ def _wait_for(cond: object, what: str, timeout: float = 20.0) -> None:
     raise RuntimeError(f"timed out waiting for {what}")
 
 
-def _conf_text(base: Path) -> str:
+def _conf_text(base: Path, host: str) -> str:
     return f"""[global]
   server role = standalone server
   bind interfaces only = yes
-  interfaces = lo
+  interfaces = {host}/8
   smb ports = {PORT}
   private dir = {base}/priv
   lock directory = {base}/lock
@@ -127,7 +128,8 @@ def _conf_text(base: Path) -> str:
 
 
 def _require_tools() -> None:
-    missing = [t for t in ("smbd", "smbpasswd", "smbnetfs", "fusermount") if not shutil.which(t)]
+    tools = ("smbd", "smbpasswd", "smbnetfs", "fusermount", "ip")
+    missing = [t for t in tools if not shutil.which(t)]
     if missing or not Path("/dev/fuse").exists():
         pytest.fail(
             f"the Samba share tests need {', '.join(missing) or '/dev/fuse'}: "
@@ -135,8 +137,17 @@ def _require_tools() -> None:
         )
     if os.geteuid() != 0:
         pytest.fail("the Samba share tests need root (smbd on port 445, useradd)")
-    if _port_open(HOST, PORT):
-        pytest.fail(f"something already listens on {HOST}:{PORT}; stop it first")
+
+
+def _claim_loopback_address() -> str:
+    """A 127.0.0.N no other server listens on, added to ``lo`` so smbd can bind it."""
+    start = 100 + os.getpid() % 100
+    for n in [*range(start, 250), *range(100, start)]:
+        host = f"127.0.0.{n}"
+        if not _port_open(host, PORT):
+            subprocess.run(["ip", "addr", "add", f"{host}/8", "dev", "lo"], capture_output=True)
+            return host
+    pytest.fail("no free loopback address for the Samba test server")
 
 
 @pytest.fixture(scope="session")
@@ -145,8 +156,8 @@ def samba(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SambaShare]:
     base = tmp_path_factory.mktemp("samba")
     for d in ("priv", "lock", "state", "cache", "log", "share", "mnt", "home/.smb"):
         (base / d).mkdir(parents=True)
-    share = SambaShare(base)
-    share.conf.write_text(_conf_text(base))
+    share = SambaShare(base, _claim_loopback_address())
+    share.conf.write_text(_conf_text(base, share.host))
     if subprocess.run(["id", USER], capture_output=True).returncode != 0:
         subprocess.run(["useradd", "-M", USER], check=True, capture_output=True)
     subprocess.run(
@@ -186,6 +197,7 @@ def samba(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SambaShare]:
         except subprocess.TimeoutExpired:
             netfs.kill()
         share.stop_server()
+        subprocess.run(["ip", "addr", "del", f"{share.host}/8", "dev", "lo"], capture_output=True)
 
 
 @pytest.fixture
@@ -197,5 +209,5 @@ def smb_site(samba: SambaShare) -> Iterator[SambaShare]:
     (inboxes / "ccr.box").mkdir(parents=True)
     (inboxes / "ccrretry.box").mkdir()
     yield samba
-    if not _port_open(HOST, PORT):  # a test took the server down: bring it back
+    if not _port_open(samba.host, PORT):  # a test took the server down: bring it back
         samba.start_server()
