@@ -67,11 +67,38 @@ def settings_dialog(window: MainWindow) -> QWidget:
     return dlg
 
 
+def _detail(path: Path) -> QWidget:
+    from ccrgui.core.ccr import CcrRecord
+    from ccrgui.gui.detail_window import DetailWindow
+
+    win = DetailWindow(CcrRecord(file=str(path)))
+    loaded: list[bool] = []
+    win.loaded.connect(lambda: loaded.append(True))
+    win.show()
+    settle(lambda: bool(loaded))
+    return win
+
+
+def detail_retry(window: MainWindow) -> QWidget:
+    assert window.site is not None
+    return _detail(window.site.retry / "SALES-PC9.ccr")
+
+
+def detail_broken(window: MainWindow) -> QWidget:
+    # a copy cut short on a share: the start of a CCR, then zeros
+    path = Path(os.environ["CCRGUI_CONFIG_DIR"]) / "attachments" / "HR-LAPTOP3.ccr"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"[NT Client Configuration Request]\r\nMachine Na" + bytes(80))
+    return _detail(path)
+
+
 SHOTS: list[tuple[str, Shot]] = [
     ("main-window", main_window),
     ("new-request", new_request_dialog),
     ("new-request-invalid", new_request_invalid),
     ("settings", settings_dialog),
+    ("detail-retry", detail_retry),
+    ("detail-broken", detail_broken),
 ]
 
 
