@@ -200,3 +200,40 @@ def test_frozen_gui_starts_and_hands_a_file_to_the_running_instance(
         assert proc.returncode == 0, errors.decode(errors="replace")
     finally:
         server.close()
+
+
+# --------------------------------------------------------------------------- wheel
+
+
+def test_wheel_install_registers_with_its_own_program_and_icons(tmp_path: Path) -> None:
+    """``pip install .`` (not editable): resources/ travels in the wheel as data files,
+    and registering points the desktop entry at that installation's ccrgui."""
+    wheel_dir, venv = tmp_path / "wheel", tmp_path / "venv"
+    built = _run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", wheel_dir, ROOT)
+    assert built.returncode == 0, built.stderr[-2000:]
+    [wheel] = wheel_dir.glob("ccrgui-*.whl")
+    made = _run(sys.executable, "-m", "venv", "--system-site-packages", venv)
+    assert made.returncode == 0, made.stderr
+    python = venv / "bin" / "python"
+    installed = _run(python, "-m", "pip", "install", "-q", "--no-deps", wheel)
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    probe = _run(
+        python,
+        "-c",
+        "import ccrgui; from ccrgui.core.filetype import resources_dir, gui_command; "
+        "print(ccrgui.__file__); print(resources_dir()); print(gui_command()[0])",
+        cwd=tmp_path,
+    )
+    package, resources, program = probe.stdout.split("\n")[:3]
+    assert Path(package).is_relative_to(venv)  # the wheel's copy, not this checkout
+    assert Path(resources) == venv / "share" / "ccrgui" / "resources"
+    assert Path(program) == venv / "bin" / "ccrgui"
+    for png in (RES / "icons").glob("*/*.png"):
+        assert (Path(resources) / png.relative_to(RES)).read_bytes() == png.read_bytes()
+    registered = _run(venv / "bin" / "ccr", "register-filetype")
+    assert registered.returncode == 0, registered.stderr
+    data = Path(os.environ["XDG_DATA_HOME"])
+    desktop = (data / "applications" / filetype.DESKTOP_FILE).read_text()
+    assert f"Exec={venv / 'bin' / 'ccrgui'} %F" in desktop
+    icon = data / "icons" / "hicolor" / "48x48" / "apps" / f"{filetype.APP_ICON}.png"
+    assert icon.is_file()

@@ -145,11 +145,17 @@ def nsis_defines() -> str:
 
 
 def resources_dir() -> Path | None:
-    """``resources/`` beside the package (source checkout) or in a PyInstaller bundle."""
+    """``resources/``: in a PyInstaller bundle, beside the package (source checkout,
+    editable install), or where a wheel put it (``<prefix>/share/ccrgui/resources``)."""
     bundle = getattr(sys, "_MEIPASS", None)
     candidates = [Path(bundle) / "resources"] if bundle else []
     candidates.append(Path(__file__).resolve().parents[2] / "resources")
-    return next((c for c in candidates if c.is_dir()), None)
+    schemes = [sysconfig.get_default_scheme(), f"{os.name}_user"]
+    for scheme in schemes:
+        if scheme in sysconfig.get_scheme_names():
+            data = Path(sysconfig.get_path("data", scheme))
+            candidates.append(data / "share" / "ccrgui" / "resources")
+    return next((c for c in candidates if (c / "icons").is_dir()), None)
 
 
 # --------------------------------------------------------------------------- this install
