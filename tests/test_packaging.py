@@ -208,8 +208,12 @@ def test_frozen_gui_starts_and_hands_a_file_to_the_running_instance(
 def test_wheel_install_registers_with_its_own_program_and_icons(tmp_path: Path) -> None:
     """``pip install .`` (not editable): resources/ travels in the wheel as data files,
     and registering points the desktop entry at that installation's ccrgui."""
-    wheel_dir, venv = tmp_path / "wheel", tmp_path / "venv"
-    built = _run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", wheel_dir, ROOT)
+    wheel_dir, venv, src = tmp_path / "wheel", tmp_path / "venv", tmp_path / "src"
+    src.mkdir()  # build from a copy: no build/ folder left in the checkout
+    for part in ("pyproject.toml", "README.md", "ccrgui", "resources"):
+        copy = shutil.copytree if (ROOT / part).is_dir() else shutil.copy
+        copy(ROOT / part, src / part)
+    built = _run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", wheel_dir, src)
     assert built.returncode == 0, built.stderr[-2000:]
     [wheel] = wheel_dir.glob("ccrgui-*.whl")
     made = _run(sys.executable, "-m", "venv", "--system-site-packages", venv)
