@@ -98,9 +98,7 @@ def test_a_list_with_one_bad_line_writes_nothing(
     assert list(site.pending.iterdir()) == []
 
 
-def test_a_pasted_list_queues_every_machine(
-    qtbot: QtBot, window: MainWindow, site: Site
-) -> None:
+def test_a_pasted_list_queues_every_machine(qtbot: QtBot, window: MainWindow, site: Site) -> None:
     dlg = open_dialog(qtbot, window)
     dlg.set_list_text("PC1\n\n# comment\npc2.corp.example\nPC3  \n")
     assert dlg.count_label.text() == "3 machine(s)"

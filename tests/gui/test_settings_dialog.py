@@ -50,9 +50,7 @@ def test_test_button_reports_a_folder_that_is_not_a_site(
     qtbot.waitUntil(lambda: "not a site inbox folder" in dlg.test_label.text())
 
 
-def test_site_without_a_folder_is_refused_with_a_reason(
-    qtbot: QtBot, window: MainWindow
-) -> None:
+def test_site_without_a_folder_is_refused_with_a_reason(qtbot: QtBot, window: MainWindow) -> None:
     dlg = open_settings(qtbot, window)
     dlg.add_site("ABC", "")
     dlg.sites_table.closePersistentEditor(dlg.sites_table.item(0, 1))
