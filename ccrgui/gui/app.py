@@ -10,29 +10,38 @@ import argparse
 import logging
 import os
 import sys
-import traceback
 from collections.abc import Sequence
-from types import TracebackType
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..core import paths
 
-__all__ = ["main"]
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+__all__ = ["main", "start"]
 
 log = logging.getLogger("ccrgui")
 
 
 def _parse(argv: Sequence[str]) -> argparse.Namespace:
+    return _parse_known(argv)[0]
+
+
+def _parse_known(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
+    """Our options, and the rest for Qt (``-style``, ``-platform``...)."""
     p = argparse.ArgumentParser(prog="ccrgui", description="ConfigMgr client push requests")
     p.add_argument("--site", help="open this site (a configured name or an inbox folder)")
     p.add_argument("--new-instance", action="store_true", help="do not hand over to a running one")
     p.add_argument("--version", action="version", version=f"ccrgui {__version__}")
     p.add_argument("files", nargs="*", metavar="FILE", help=".ccr files to open")
-    args, _qt_args = p.parse_known_args(list(argv))
-    return args
+    return p.parse_known_args(list(argv))
 
 
 def _setup_logging() -> None:
+    root = logging.getLogger()
+    if any(getattr(h, "ccrgui", False) for h in root.handlers):
+        return  # started twice in one process (tests)
     try:
         folder = paths.log_dir()
         folder.mkdir(parents=True, exist_ok=True)
@@ -40,51 +49,47 @@ def _setup_logging() -> None:
     except OSError:
         handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
+    handler.ccrgui = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(logging.INFO)
 
 
-def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-    """An unexpected error: log it, and tell the user in a dialog with details to report."""
-    text = "".join(traceback.format_exception(kind, exc, tb))
-    log.error("unexpected error\n%s", text)
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
-    if QApplication.instance() is None:
-        sys.stderr.write(f"ccrgui: unexpected error: {exc!r}\n")
-        return
-    box = QMessageBox(
-        QMessageBox.Icon.Critical,
-        "ccrgui: unexpected error",
-        f"Something went wrong: {exc}\n\nNothing was lost: files are only "
-        "moved or written with safe renames. The details below are in the log "
-        f"({paths.log_dir() / 'ccrgui.log'}).",
-    )
-    box.setDetailedText(f"ccrgui {__version__}, Python {sys.version.split()[0]}\n\n{text}")
-    box.open()
-    _open_boxes.append(box)
-
-
-_open_boxes: list[object] = []
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parse(sys.argv[1:] if argv is None else argv)
+    """``ccrgui``: start the app and run it until the last window closes."""
+    window = start(sys.argv[1:] if argv is None else argv)
+    if window is None:
+        return 0  # the running instance took over
     from PySide6.QtWidgets import QApplication
 
+    return int(QApplication.exec())
+
+
+def start(argv: Sequence[str]) -> MainWindow | None:
+    """Everything ``main`` does before the event loop: the window, shown, on its site
+    (opened off the GUI thread). None when a running instance took the files over."""
+    args, qt_args = _parse_known(argv)
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from . import errors
     from .single_instance import InstanceServer, send_to_running
 
-    app = QApplication.instance() or QApplication([sys.argv[0], *[]])
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "ccrgui", *qt_args])
+    assert isinstance(app, QApplication)
     app.setApplicationName("ccrgui")
     app.setOrganizationName("ccrgui")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("ccrgui")
+    # any QSettings() made without a file name lands in CCRGUI_CONFIG_DIR too
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(paths.config_dir())
+    )
     files = [os.path.abspath(f) for f in args.files]
     if not args.new_instance and send_to_running(files, site=args.site):
-        return 0  # the running instance took over
+        return None
     _setup_logging()
-    sys.excepthook = _excepthook
+    errors.install()
     _set_icon(app)
 
     from .file_open import FileOpener
@@ -102,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     if files:
         window.open_files(files)
-    return int(app.exec())
+    return window
 
 
 def _handover(window: object, handover: object) -> None:

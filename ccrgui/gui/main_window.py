@@ -25,7 +25,7 @@ from .. import __version__
 from ..core.config import Config, ConfigError, load_config, save_config
 from ..core.queue import BatchInvalid, QueueOutcome, QueueStatus, queue_requests
 from ..core.resolve import resolve_site
-from ..core.site import Site
+from ..core.site import Site, SiteError
 from .settings import qsettings, restore_geometry, save_geometry
 from .tasks import run_task
 
@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.site: Site | None = None
         self.site_arg = site_arg  # --site for this run; None = configured default/sandbox
+        self._site_generation = 0  # only the latest reload_site() result is shown
         self.setWindowTitle("ccrgui")
         self.site_bar = SiteBar()
         self._placeholder = QLabel("Opening site…")
@@ -256,11 +257,26 @@ class MainWindow(QMainWindow):
     def reload_site(self) -> None:
         """Open the site for this window (``--site``, the default, or the sandbox)."""
         arg = self.site_arg
+        self._site_generation += 1
+        generation = self._site_generation
         self.site_bar.name_label.setText("Opening site…")
-        run_task(lambda: resolve_site(arg), self._site_opened, self._site_failed)
+
+        def opened(site: Site) -> None:
+            if generation == self._site_generation:  # a later reload wins
+                self._site_opened(site)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._site_generation:
+                self._site_failed(exc)
+
+        run_task(lambda: resolve_site(arg), opened, failed)
 
     def _site_opened(self, site: Site) -> None:
         self.site = site
+        if isinstance(self._central, QLabel):
+            self._central.setText(
+                f"{site.label}: {site.pending}\n\nCtrl+N queues an install request."
+            )
         self.site_bar.show_site(site)
         self.setWindowTitle(f"{site.label} — ccrgui")
         if site.sandbox:
@@ -271,7 +287,16 @@ class MainWindow(QMainWindow):
 
     def _site_failed(self, exc: BaseException) -> None:
         message = str(exc) or repr(exc)
+        if not isinstance(exc, (SiteError, ConfigError)):
+            log.error("opening the site failed", exc_info=(type(exc), exc, exc.__traceback__))
+        self.site = None  # never queue into the previous site while showing this one
         self.site_bar.name_label.setText(self.site_arg or "Site")
+        self.site_bar.badge.hide()
+        self.site_bar.path_label.setText("")
+        if isinstance(self._central, QLabel):
+            self._central.setText(
+                "The site cannot be opened. Check it in Settings (Ctrl+,), then press F5."
+            )
         self.site_bar.set_error(f"Offline: {message}")
         self.setWindowTitle("ccrgui — site unavailable")
         self.site_failed.emit(message)

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from ccrgui.core import paths
-from ccrgui.gui.app import _parse
+from ccrgui.core.resolve import resolve_site
+from ccrgui.core.site import Site
+from ccrgui.gui import errors, main_window
+from ccrgui.gui.app import _parse, start
 from ccrgui.gui.main_window import MainWindow
+from ccrgui.gui.tasks import pool
 from tests.gui.conftest import make_inboxes, open_window
 
 
@@ -19,6 +30,66 @@ def test_first_start_opens_the_labelled_sandbox_site(window: MainWindow) -> None
     assert "sandbox" in window.windowTitle().lower()
     assert str(paths.data_dir()) in window.site_bar.path_label.text()
     assert window.site.retry.is_dir() and window.site.pending.is_dir()
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[MainWindow]]:
+    """Run the app's real start-up; undo its process-wide hooks and log file afterwards."""
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    windows: list[MainWindow] = []
+    yield windows
+    for w in windows:
+        w.close()
+        w.deleteLater()
+    for h in root.handlers[:]:
+        if h not in handlers:
+            root.removeHandler(h)
+            h.close()
+    root.setLevel(level)
+
+
+def test_ccrgui_site_dir_opens_that_site_for_this_run(
+    qtbot: QtBot, tmp_path: Path, started: list[MainWindow]
+) -> None:
+    root = make_inboxes(tmp_path / "SMS_XYZ" / "inboxes")
+
+    w = start(["--new-instance", "--site", str(root)])
+    assert w is not None
+    started.append(w)
+
+    qtbot.waitUntil(lambda: w.site is not None)
+    assert w.site is not None and w.site.root == root and not w.site.sandbox
+    assert w.isVisible()
+    assert str(root) == w.site_bar.path_label.text()
+    assert "SMS_XYZ" in w.windowTitle()
+    assert sys.excepthook is errors.excepthook  # no bare traceback for the user
+    assert (paths.log_dir() / "ccrgui.log").is_file()
+
+
+def test_unexpected_error_is_logged_and_shown_in_one_dialog(
+    qtbot: QtBot, window: MainWindow, caplog: pytest.LogCaptureFixture
+) -> None:
+    def fail(message: str) -> None:
+        try:
+            raise RuntimeError(message)
+        except RuntimeError as exc:
+            errors.excepthook(type(exc), exc, exc.__traceback__)
+
+    with caplog.at_level(logging.ERROR, logger="ccrgui"):
+        fail("paint went wrong")
+        fail("and again")
+
+    box = errors._open[0]
+    qtbot.addWidget(box)
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    assert "paint went wrong" in box.text()
+    assert "Traceback" in box.detailedText() and "RuntimeError" in box.detailedText()
+    assert "1 more error" in box.informativeText()  # one dialog, not a pile of them
+    assert "paint went wrong" in caplog.text and "and again" in caplog.text
+    box.close()
 
 
 def test_site_option_opens_that_site_for_this_run(qtbot: QtBot, tmp_path: Path) -> None:
@@ -55,3 +126,43 @@ def test_window_geometry_is_remembered(qtbot: QtBot) -> None:
     again = open_window(qtbot)
 
     assert (again.width(), again.height()) == (700, 480)
+
+
+def test_switching_to_a_missing_site_never_leaves_the_old_site_in_use(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    with qtbot.waitSignal(window.site_failed):
+        window.open_site_root(str(tmp_path / "gone"))
+
+    assert window.site is None  # Ctrl+N must not queue into the sandbox now
+    assert not window.site_bar.badge.isVisible()
+    assert "cannot be found" in window.site_bar.state_label.text()
+    window.queue_names(["PC1"], True)
+    assert "nothing was queued" in window._last_message.text()
+
+
+def test_only_the_latest_site_switch_is_shown(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow share answering late must not replace the site the user switched to since."""
+    root = make_inboxes(tmp_path / "SMS_ABC" / "inboxes")
+    slow = str(tmp_path / "slow-share")
+    gate = threading.Event()
+
+    def resolve(arg: str | None) -> Site:
+        if arg == slow:
+            gate.wait(10)  # the dead share answers only after the user moved on
+        return resolve_site(arg)
+
+    monkeypatch.setattr(main_window, "resolve_site", resolve)
+    window.open_site_root(slow)
+    with qtbot.waitSignal(window.site_changed) as opened:
+        window.open_site_root(str(root))
+    assert opened.args[0].root == root
+
+    gate.set()
+    pool().waitForDone(10000)
+    QCoreApplication.processEvents()  # deliver the late failure, if it were going to win
+
+    assert window.site is not None and window.site.root == root
+    assert window.site_bar.state_label.isHidden()
