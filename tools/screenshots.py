@@ -17,13 +17,21 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["CCRGUI_CONFIG_DIR"] = tempfile.mkdtemp(prefix="ccrgui-shots-")
 
-from PySide6.QtCore import QCoreApplication, QDeadlineTimer
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ccrgui.gui.main_window import MainWindow
 from ccrgui.gui.tasks import pool
 
 Shot = Callable[[MainWindow], QWidget]
+
+# what the offscreen platform always says; anything else from Qt is worth seeing
+_QUIET = ("does not support propagateSizeHints", "does not support raise")
+
+
+def _qt_message(kind: QtMsgType, _context: object, message: str) -> None:
+    if not any(q in message for q in _QUIET):
+        print(f"Qt: {message}", file=sys.stderr)
 
 
 def settle(condition: Callable[[], bool] = lambda: True, ms: int = 5000) -> None:
@@ -54,6 +62,14 @@ def new_request_invalid(window: MainWindow) -> QWidget:
     window.new_request()
     dlg = window._new_dialog
     dlg.name_edit.setText("FINANCE-WORKSTATION-12")
+    settle()
+    return dlg
+
+
+def new_request_list(window: MainWindow) -> QWidget:
+    window.new_request()
+    dlg = window._new_dialog
+    dlg.set_list_text("# Lab 3, from the asset list\nLAB3-PC01\nLAB3-PC02\nLAB3 PC03\nLAB3-PC04\n")
     settle()
     return dlg
 
@@ -96,6 +112,7 @@ SHOTS: list[tuple[str, Shot]] = [
     ("main-window", main_window),
     ("new-request", new_request_dialog),
     ("new-request-invalid", new_request_invalid),
+    ("new-request-list", new_request_list),
     ("settings", settings_dialog),
     ("detail-retry", detail_retry),
     ("detail-broken", detail_broken),
@@ -107,6 +124,7 @@ def main(argv: list[str]) -> int:
         argv[1] if len(argv) > 1 else Path(__file__).resolve().parents[1] / "docs" / "screenshots"
     )
     out.mkdir(parents=True, exist_ok=True)
+    qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication([])
     window = MainWindow()
     window.resize(1280, 760)

@@ -10,10 +10,9 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStyle,
     QToolBar,
@@ -23,67 +22,20 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..core.config import Config, ConfigError, load_config, save_config
-from ..core.queue import BatchInvalid, QueueOutcome, QueueStatus, queue_requests
+from ..core.queue import BatchInvalid, QueueOutcome, queue_requests
 from ..core.resolve import resolve_site
+from ..core.sandbox import ensure_sandbox
 from ..core.site import Site, SiteError
+from .new_request import queue_report
 from .settings import qsettings, restore_geometry, save_geometry
+from .site_bar import SiteBar
 from .tasks import run_task
 
-__all__ = ["MainWindow"]
+__all__ = ["SANDBOX_SITE", "MainWindow"]
+
+SANDBOX_SITE = ":sandbox:"  # site_arg for the built-in sandbox, whatever is configured
 
 log = logging.getLogger(__name__)
-
-
-class SiteBar(QFrame):
-    """Which site this window works on, and whether it can be reached."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("siteBar")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.name_label = QLabel("Opening site…")
-        self.name_label.setObjectName("siteName")
-        font = self.name_label.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.name_label.setFont(font)
-        self.badge = QLabel("SANDBOX")
-        self.badge.setObjectName("sandboxBadge")
-        self.badge.setToolTip(
-            "A local practice site in your profile: nothing here reaches a real site server.\n"
-            "Add your sites in Settings (Ctrl+,)."
-        )
-        self.badge.setStyleSheet(
-            "QLabel#sandboxBadge { background: #f0b400; color: black; font-weight: bold;"
-            " border-radius: 3px; padding: 1px 6px; }"
-        )
-        self.badge.hide()
-        self.path_label = QLabel("")
-        self.path_label.setObjectName("sitePath")
-        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.state_label = QLabel("")
-        self.state_label.setObjectName("siteState")
-        self.state_label.setWordWrap(True)
-        top = QHBoxLayout()
-        top.addWidget(self.name_label)
-        top.addWidget(self.badge)
-        top.addWidget(self.path_label, 1)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(8, 4, 8, 4)
-        lay.addLayout(top)
-        lay.addWidget(self.state_label)
-        self.state_label.hide()
-
-    def show_site(self, site: Site) -> None:
-        self.name_label.setText(site.name)
-        self.badge.setVisible(site.sandbox)
-        self.path_label.setText(str(site.root))
-        self.set_error("")
-
-    def set_error(self, message: str) -> None:
-        self.state_label.setText(message)
-        self.state_label.setStyleSheet("color: #b00020;" if message else "")
-        self.state_label.setVisible(bool(message))
 
 
 class MainWindow(QMainWindow):
@@ -166,7 +118,8 @@ class MainWindow(QMainWindow):
             "Export the visible rows (or the selection) to a CSV file",
         )
         self.act_export.setEnabled(False)
-        self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        # "Ctrl+Q" spelled out: StandardKey.Quit has no binding on Windows
+        self.act_quit = self._action("&Quit", self.close, "Ctrl+Q")
         self.act_resubmit = self._action(
             "&Resubmit",
             None,
@@ -209,8 +162,14 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         mb = self.menuBar()
         m = mb.addMenu("&File")
-        for a in (self.act_new, self.act_open, None, self.act_export, None, self.act_quit):
+        self.menu_sites = QMenu("S&witch site", self)
+        self.menu_sites.setObjectName("switchSiteMenu")
+        self.menu_sites.aboutToShow.connect(self._fill_site_menu)
+        for a in (self.act_new, self.act_open, None, self.act_export, None):
             m.addSeparator() if a is None else m.addAction(a)
+        m.addMenu(self.menu_sites)
+        m.addSeparator()
+        m.addAction(self.act_quit)
         self.menu_actions = mb.addMenu("&Actions")
         self.menu_actions.addAction(self.act_resubmit)
         self.menu_view = mb.addMenu("&View")
@@ -269,13 +228,17 @@ class MainWindow(QMainWindow):
             if generation == self._site_generation:
                 self._site_failed(exc)
 
-        run_task(lambda: resolve_site(arg), opened, failed)
+        if arg == SANDBOX_SITE:
+            run_task(ensure_sandbox, opened, failed)
+        else:
+            run_task(lambda: resolve_site(arg), opened, failed)
 
     def _site_opened(self, site: Site) -> None:
         self.site = site
         if isinstance(self._central, QLabel):
             self._central.setText(
-                f"{site.label}: {site.pending}\n\nCtrl+N queues an install request."
+                f"New install requests go into {site.pending}\n\n"
+                "Ctrl+N  new install request     F5  refresh     Ctrl+,  settings"
             )
         self.site_bar.show_site(site)
         self.setWindowTitle(f"{site.label} — ccrgui")
@@ -290,7 +253,9 @@ class MainWindow(QMainWindow):
         if not isinstance(exc, (SiteError, ConfigError)):
             log.error("opening the site failed", exc_info=(type(exc), exc, exc.__traceback__))
         self.site = None  # never queue into the previous site while showing this one
-        self.site_bar.name_label.setText(self.site_arg or "Site")
+        self.site_bar.name_label.setText(
+            "Sandbox" if self.site_arg == SANDBOX_SITE else self.site_arg or "Site"
+        )
         self.site_bar.badge.hide()
         self.site_bar.path_label.setText("")
         if isinstance(self._central, QLabel):
@@ -300,6 +265,36 @@ class MainWindow(QMainWindow):
         self.site_bar.set_error(f"Offline: {message}")
         self.setWindowTitle("ccrgui — site unavailable")
         self.site_failed.emit(message)
+
+    def switch_site(self, name: str) -> None:
+        """Work on the configured site ``name`` (or ``SANDBOX_SITE``) in this window."""
+        self.site_arg = name
+        self.reload_site()
+
+    def _fill_site_menu(self) -> None:
+        """Sandbox plus the configured sites, the current one checked."""
+        self.menu_sites.clear()
+        try:
+            sites = [entry.name for entry in load_config().sites]
+        except ConfigError as exc:
+            sites = []
+            self.statusBar().showMessage(str(exc), 10000)
+        group = QActionGroup(self.menu_sites)
+        current = self.site
+        for name in [SANDBOX_SITE, *sites]:
+            label = "Sandbox (built-in practice site)" if name == SANDBOX_SITE else name
+            act = self.menu_sites.addAction(label.replace("&", "&&"))
+            act.setCheckable(True)
+            act.setActionGroup(group)
+            if current is not None:
+                act.setChecked(
+                    current.sandbox
+                    if name == SANDBOX_SITE
+                    else not current.sandbox and current.name.casefold() == name.casefold()
+                )
+            act.triggered.connect(lambda _=False, n=name: self.switch_site(n))
+        self.menu_sites.addSeparator()
+        self.menu_sites.addAction(self.act_settings)
 
     def open_site_root(self, root: str) -> None:
         """Show the site whose inbox folder is ``root`` (from a detail window)."""
@@ -320,7 +315,7 @@ class MainWindow(QMainWindow):
         except ConfigError as exc:
             self.show_error("Settings unreadable", str(exc))
             cfg = Config()
-        dlg = NewRequestDialog(self, forced=cfg.always_install)
+        dlg = NewRequestDialog(self, forced=cfg.always_install, site=self.site)
         dlg.submitted.connect(self.queue_names)
         dlg.open()
         self._new_dialog = dlg
@@ -353,37 +348,18 @@ class MainWindow(QMainWindow):
             log.warning("could not save the Always install choice: %s", exc)
 
     def _queued(self, outcomes: list[QueueOutcome]) -> None:
-        ok = [o for o in outcomes if o.ok]
-        bad = [o for o in outcomes if not o.ok]
-        if len(ok) == 1 and not bad:
-            self.statusBar().showMessage(f"Queued {ok[0].machine}: {ok[0].path}", 15000)
-        elif ok:
-            self.statusBar().showMessage(
-                f"Queued {len(ok)} request(s) into {ok[0].path.parent if ok[0].path else ''}",
-                15000,
-            )
-        if bad:
-            already = [o for o in bad if o.status == QueueStatus.ALREADY_QUEUED]
-            failed = [o for o in bad if o.status == QueueStatus.FAILED]
-            lines = [o.reason for o in (failed + already)[:15]]
-            if len(bad) > 15:
-                lines.append(f"… and {len(bad) - 15} more.")
-            title = "Already queued" if not failed else "Could not queue"
-            summary = (
-                f"{len(ok)} queued, {len(already)} already queued, {len(failed)} failed."
-                if len(outcomes) > 1
-                else ""
-            )
-            self.show_error(title, "\n".join(([summary] if summary else []) + lines))
-            if not ok:
-                self.statusBar().showMessage(f"{title}: nothing new was written", 15000)
+        report = queue_report(outcomes)
+        self.statusBar().showMessage(report.status, 15000)
+        if report.problem:
+            self.show_error(report.title, report.problem)
         self.queued.emit(outcomes)
         self.refresh()
 
     def _queue_failed(self, exc: BaseException) -> None:
         if isinstance(exc, BatchInvalid):
             self.show_error("Invalid machine name", str(exc))
-        else:
+        else:  # not expected from queue_requests: log it for a bug report
+            log.error("queueing failed", exc_info=(type(exc), exc, exc.__traceback__))
             self.show_error("Could not queue", f"Nothing was queued: {exc}")
 
     # ------------------------------------------------------------------ files
@@ -406,13 +382,18 @@ class MainWindow(QMainWindow):
         from .settings_dialog import SettingsDialog
 
         dlg = SettingsDialog(self)
+        self._default_seen = dlg.config.default_site
         dlg.saved.connect(self._settings_saved)
         dlg.open()
         self._settings_dialog = dlg
 
     def _settings_saved(self, cfg: Config) -> None:
-        if self.site_arg is None or self.site is None:
-            self.reload_site()
+        """A new default site switches this window to it; otherwise the same choice is
+        opened again (its folder may have been edited)."""
+        if cfg.default_site != self._default_seen:
+            self.site_arg = None
+        self._default_seen = cfg.default_site
+        self.reload_site()
 
     # ------------------------------------------------------------------ misc
     def show_error(self, title: str, text: str) -> QMessageBox:

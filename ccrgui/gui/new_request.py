@@ -3,8 +3,12 @@ validated as you type, with the "Always install (Forced CCR)" choice."""
 
 from __future__ import annotations
 
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -20,12 +24,16 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.names import check_machine_name, normalize_input
-from ..core.queue import read_name_list
+from ..core.queue import QueueOutcome, QueueStatus, read_name_list
+from ..core.site import Site
 from .settings import restore_geometry, save_geometry
+from .tasks import run_task
 
-__all__ = ["NewRequestDialog", "check_names"]
+__all__ = ["NewRequestDialog", "QueueReport", "check_names", "queue_report", "read_list_file"]
 
 MAX_SHOWN_ERRORS = 5
+MAX_REPORTED = 15
+MAX_LIST_BYTES = 4 * 1024 * 1024  # a name list, not a disk image
 
 
 def check_names(text: str) -> tuple[list[str], list[str]]:
@@ -34,6 +42,14 @@ def check_names(text: str) -> tuple[list[str], list[str]]:
     problems: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         for name in read_name_list([line]):
+            before, hash_, _ = line.partition("#")
+            if hash_ and before.rstrip(" \t") == before and before.strip():
+                # "PC#1" would silently become "PC": a comment needs a space before '#'
+                problems.append(
+                    f"Line {number}: '{line.strip()}': '#' is not allowed in a machine name "
+                    "(a comment starts at the line start or after a space)."
+                )
+                continue
             reason = check_machine_name(normalize_input(name))
             if reason is None:
                 names.append(normalize_input(name))
@@ -42,30 +58,81 @@ def check_names(text: str) -> tuple[list[str], list[str]]:
     return names, problems
 
 
-class _NameEdit(QLineEdit):
-    """A line edit that hands a multi-line paste to the list box instead of mangling it."""
+def read_list_file(path: str) -> str:
+    """A name list's text: UTF-8 (with or without BOM), UTF-16 with BOM (Notepad's
+    "Unicode"), else Windows-1252. Runs off the GUI thread. Raises OSError/ValueError."""
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_LIST_BYTES + 1)
+    if len(data) > MAX_LIST_BYTES:
+        raise ValueError(f"{Path(path).name} is too big for a list of machine names.")
+    if b"\0" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ValueError(f"{Path(path).name} is not a text file.")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
-    multiline_pasted = Signal(str)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.matches(QKeySequence.StandardKey.Paste):
-            text = QGuiApplication.clipboard().text()
-            if "\n" in text.strip():
-                self.multiline_pasted.emit(text)
-                return
-        super().keyPressEvent(event)
+@dataclass(frozen=True, slots=True)
+class QueueReport:
+    """What the user is told after queueing: a status-bar line, and for anything not
+    queued a message box title and text (empty when all went well)."""
+
+    status: str
+    title: str = ""
+    problem: str = ""
+
+
+def queue_report(outcomes: list[QueueOutcome]) -> QueueReport:
+    ok = [o for o in outcomes if o.ok]
+    already = [o for o in outcomes if o.status == QueueStatus.ALREADY_QUEUED]
+    failed = [o for o in outcomes if o.status == QueueStatus.FAILED]
+    if len(ok) == 1:
+        status = f"Queued {ok[0].machine}: {ok[0].path}"
+    elif ok:
+        folder = ok[0].path.parent if ok[0].path else ""
+        status = f"Queued {len(ok)} requests into {folder}"
+    else:
+        status = "Nothing new was queued"
+    if not (already or failed):
+        return QueueReport(status)
+    if ok:
+        status += f" ({len(already) + len(failed)} not queued)"
+    title = "Could not queue" if failed else "Already queued"
+    lines: list[str] = []
+    if len(outcomes) > 1:
+        lines.append(f"{len(ok)} queued, {len(already)} already queued, {len(failed)} failed.")
+    # one reason per kind of failure: a dead share gives every name the same sentence
+    reasons = list(dict.fromkeys(o.reason for o in failed))
+    lines += reasons[:MAX_REPORTED]
+    if already:
+        names = ", ".join(o.machine for o in already[:MAX_REPORTED])
+        more = f" and {len(already) - MAX_REPORTED} more" if len(already) > MAX_REPORTED else ""
+        lines.append(
+            already[0].reason
+            if len(already) == 1
+            else f"Already waiting in ccr.box, left as they are: {names}{more}."
+        )
+    if failed:
+        lines.append("Nothing was left half-written; fix the cause and queue them again.")
+    return QueueReport(status, title, "\n".join(lines))
 
 
 class NewRequestDialog(QDialog):
     """Emits ``submitted(names, forced)`` when the user queues; the window does the writing."""
 
     submitted = Signal(list, bool)
+    list_loaded = Signal()  # an imported list arrived (or could not be read)
 
-    def __init__(self, parent: QWidget | None = None, *, forced: bool = True) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, forced: bool = True, site: Site | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("New install request")
         self.setObjectName("newRequestDialog")
-        self.name_edit = _NameEdit()
+        self.name_edit = QLineEdit()
         self.name_edit.setObjectName("machineName")
         self.name_edit.setPlaceholderText("Machine name, e.g. PC-0042 or pc-0042.corp.example")
         self.name_edit.setClearButtonEnabled(True)
@@ -98,8 +165,10 @@ class NewRequestDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
-        intro = QLabel("Queue a client push install: the request goes into the site's ccr.box.")
+        intro = QLabel(self._intro(site))
+        intro.setObjectName("siteIntro")
         intro.setWordWrap(True)
+        intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row = QHBoxLayout()
         row.addWidget(self.list_toggle)
         row.addWidget(self.import_button)
@@ -114,14 +183,21 @@ class NewRequestDialog(QDialog):
         lay.addWidget(self.forced_box)
         lay.addWidget(self.buttons)
 
-        self.name_edit.textChanged.connect(self.revalidate)
-        self.name_edit.multiline_pasted.connect(self.set_list_text)
+        self.name_edit.textChanged.connect(self._name_changed)
         self.list_edit.textChanged.connect(self.revalidate)
         self.list_toggle.toggled.connect(self.set_list_mode)
         self.import_button.clicked.connect(self.import_list)
         if not restore_geometry(self, "new-request"):
-            self.resize(480, 200)
+            self.resize(560, 220)
         self.revalidate()
+
+    @staticmethod
+    def _intro(site: Site | None) -> str:
+        """Which site the request goes to: queueing on the wrong site is the costly slip."""
+        if site is None:
+            return "Queue a client push install into the site's ccr.box."
+        where = "the built-in sandbox (practice only)" if site.sandbox else site.name
+        return f"Queue a client push install on {where}.\nInto: {site.pending}"
 
     # ------------------------------------------------------------------ modes
     @property
@@ -145,6 +221,19 @@ class NewRequestDialog(QDialog):
         self.list_edit.setPlainText(text)
         self.set_list_mode(True)
 
+    def _name_changed(self, text: str) -> None:
+        if "\n" in text or "\r" in text:
+            # a pasted or dropped list, by whatever route: it belongs in the list box
+            self.name_edit.blockSignals(True)
+            self.name_edit.clear()
+            self.name_edit.blockSignals(False)
+            if len(read_name_list(text.splitlines())) > 1:
+                self.set_list_text(text)
+                return
+            self.name_edit.setText(text.strip("\r\n"))
+            return
+        self.revalidate()
+
     def import_list(self) -> None:
         dlg = QFileDialog(self, "Import machine names", "", "Text files (*.txt *.csv);;All (*)")
         dlg.setFileMode(QFileDialog.FileMode.ExistingFile)
@@ -153,13 +242,23 @@ class NewRequestDialog(QDialog):
         self._file_dialog = dlg
 
     def load_list_file(self, path: str) -> None:
-        try:
-            with open(path, encoding="utf-8-sig", errors="replace") as fh:
-                text = fh.read()
-        except OSError as exc:
-            self.problem_label.setText(f"Cannot read {path}: {exc.strerror or exc}")
-            return
+        """Read a list file off the GUI thread (it may sit on a slow share)."""
+        self.count_label.setText(f"Reading {Path(path).name}…")
+        run_task(lambda: read_list_file(path), self._list_loaded, self._list_failed)
+
+    def _list_loaded(self, text: str) -> None:
         self.set_list_text(text)
+        self.list_loaded.emit()
+
+    def _list_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, (OSError, ValueError)):
+            raise exc
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
+        self.revalidate()
+        self.problem_label.setText(f"Cannot read the list: {reason}{where}")
+        self.problem_label.show()
+        self.list_loaded.emit()
 
     # ------------------------------------------------------------------ validation
     def names(self) -> list[str]:
@@ -187,7 +286,7 @@ class NewRequestDialog(QDialog):
         self.problem_label.setVisible(bool(shown))
         self.ok_button.setEnabled(bool(names) and not problems)
         if self.list_mode:
-            self.count_label.setText(f"{len(names)} machine(s)")
+            self.count_label.setText(f"{len(names)} machine(s) · Ctrl+Enter queues")
         else:
             self.count_label.setText("")
 

@@ -3,7 +3,7 @@ defaults, polling, confirmation, and the .ccr file type registration."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -38,9 +38,11 @@ class SettingsDialog(QDialog):
     """Emits ``saved(Config)`` after writing the preferences."""
 
     saved = Signal(object)
+    tested = Signal(bool)  # a Test (or Browse) check finished: is it a site?
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._test_generation = 0
         self.setWindowTitle("Settings")
         self.setObjectName("settingsDialog")
         try:
@@ -132,7 +134,7 @@ class SettingsDialog(QDialog):
         lay.addWidget(self.problem_label)
         lay.addWidget(self.buttons)
         self._refresh_default_choices()
-        index = self.default_combo.findText(self.config.default_site)
+        index = self.default_combo.findText(self.config.default_site, Qt.MatchFlag.MatchFixedString)
         self.default_combo.setCurrentIndex(max(index, 0))
         if not restore_geometry(self, "settings"):
             self.resize(720, 520)
@@ -169,11 +171,13 @@ class SettingsDialog(QDialog):
         self._file_dialog = dlg
 
     def _browsed(self, row: int, path: str) -> None:
-        if row < 0:
+        if row < 0 or row >= self.sites_table.rowCount():
             row = self.add_site(root=path)
         item = self.sites_table.item(row, 1)
         if item is not None:
             item.setText(path)
+        self.sites_table.setCurrentCell(row, 1)
+        self.test_site()  # say at once whether the chosen folder is a site
 
     def remove_site(self) -> None:
         row = self.sites_table.currentRow()
@@ -192,38 +196,63 @@ class SettingsDialog(QDialog):
         return result
 
     def _refresh_default_choices(self) -> None:
-        current = self.default_combo.currentText()
+        """The default-site choices follow the table; renaming the default keeps it."""
+        current_item = self.default_combo.currentData()
+        current_text = self.default_combo.currentText()
         self.default_combo.blockSignals(True)
         self.default_combo.clear()
-        self.default_combo.addItem(SANDBOX_CHOICE)
-        for entry in self.entries():
-            if entry.name:
-                self.default_combo.addItem(entry.name)
-        index = self.default_combo.findText(current)
-        self.default_combo.setCurrentIndex(max(index, 0))
+        self.default_combo.addItem(SANDBOX_CHOICE, None)
+        index = 0
+        for row in range(self.sites_table.rowCount()):
+            item = self.sites_table.item(row, 0)
+            name = item.text().strip() if item else ""
+            if not name:
+                continue
+            self.default_combo.addItem(name, item)
+            if item is current_item or (index == 0 and name == current_text):
+                index = self.default_combo.count() - 1
+        self.default_combo.setCurrentIndex(index)
         self.default_combo.blockSignals(False)
 
     # ------------------------------------------------------------------ test a site
+    def _row_entry(self, row: int) -> SiteEntry:
+        name_item, root_item = self.sites_table.item(row, 0), self.sites_table.item(row, 1)
+        return SiteEntry(
+            name_item.text().strip() if name_item else "",
+            root_item.text().strip() if root_item else "",
+        )
+
     def test_site(self) -> None:
+        """Open the selected row's folder off the GUI thread and say what was found."""
         row = self.sites_table.currentRow()
-        entries = self.entries()
-        if not entries:
+        if self.sites_table.rowCount() == 0:
             self.test_label.setText("Add a site first.")
             return
-        entry = entries[row] if 0 <= row < len(entries) else entries[0]
+        entry = self._row_entry(row if row >= 0 else 0)
+        if not entry.root:
+            self.test_label.setText("Type the site's inbox folder first, or use Browse….")
+            return
+        self._test_generation += 1
+        generation = self._test_generation
         self.test_label.setStyleSheet("")
         self.test_label.setText(f"Checking {entry.root}…")
-        run_task(lambda: open_site(entry.root, entry.name), self._tested, self._test_failed)
+        run_task(
+            lambda: open_site(entry.root, entry.name or None),
+            lambda site: generation == self._test_generation and self._tested(site),
+            lambda exc: generation == self._test_generation and self._test_failed(exc),
+        )
 
     def _tested(self, site: Site) -> None:
         self.test_label.setStyleSheet("color: #1b5e20;")
         self.test_label.setText(
             f"OK: found {site.pending.name} and {site.retry.name} in {site.root}"
         )
+        self.tested.emit(True)
 
     def _test_failed(self, exc: BaseException) -> None:
         self.test_label.setStyleSheet("color: #b00020;")
         self.test_label.setText(str(exc))
+        self.tested.emit(False)
 
     # ------------------------------------------------------------------ save
     def problems(self) -> list[str]:
