@@ -287,6 +287,8 @@ def parse_bytes(data: bytes, file: str = "") -> CcrRecord:
             file=file, problem=f"file too large for a CCR ({len(data):,} bytes)", text=""
         )
     text, encoding = decode_bytes(data)
+    if not text.strip(" \t\r\n\ufeff"):
+        return CcrRecord(file=file, problem="empty file", encoding=encoding)
     if "\x00" in text:
         shown = text.replace("\x00", "\N{SYMBOL FOR NULL}")
         return CcrRecord(file=file, problem="binary file, not a CCR", text=shown, encoding=encoding)
