@@ -1,0 +1,157 @@
+"""Queueing install requests: complete files, never an overwrite, a batch with one bad name
+writes nothing, and failures come back as outcomes that say what happened."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from ccrgui.core.ccr import new_request, parse_file, serialize
+from ccrgui.core.queue import (
+    BatchInvalid,
+    QueueStatus,
+    queue_requests,
+    read_name_list,
+    request_file_name,
+)
+from ccrgui.core.site import Site, open_site
+from tests.readonly_dir import unwritable
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    (tmp_path / "ccr.box").mkdir()
+    (tmp_path / "ccrretry.box").mkdir()
+    return open_site(tmp_path, "TEST")
+
+
+def test_queue_writes_the_request_bytes(site: Site) -> None:
+    outcomes = queue_requests(site, ["PC1", "wks-02.corp.example"])
+    assert [(o.machine, o.status, o.ok) for o in outcomes] == [
+        ("PC1", QueueStatus.QUEUED, True),
+        ("wks-02.corp.example", QueueStatus.QUEUED, True),
+    ]
+    assert outcomes[0].path == site.pending / "PC1.ccr"
+    assert sorted(os.listdir(site.pending)) == ["PC1.ccr", "wks-02.corp.example.ccr"]
+    assert (site.pending / "PC1.ccr").read_bytes() == (
+        b"[NT Client Configuration Request]\r\nClient Type=1\r\nForced CCR=TRUE\r\n"
+        b"Machine Name=PC1\r\n\r\n[IDENT]\r\nTYPE=Client Config Request File\r\n"
+    )
+    assert os.listdir(site.retry) == []
+
+
+def test_queue_without_force_leaves_forced_out(site: Site) -> None:
+    queue_requests(site, ["PC1"], forced=False)
+    rec = parse_file(site.pending / "PC1.ccr")
+    assert rec.forced is None and rec.machine_name == "PC1" and rec.client_type == 1
+    assert (site.pending / "PC1.ccr").read_bytes() == serialize(new_request("PC1", forced=False))
+
+
+def test_names_are_trimmed_and_duplicates_written_once(site: Site) -> None:
+    outcomes = queue_requests(site, [" PC1 ", "pc1", "PC1"])
+    assert [o.machine for o in outcomes] == ["PC1"]
+    assert os.listdir(site.pending) == ["PC1.ccr"]
+
+
+def test_already_queued_is_reported_and_untouched(site: Site) -> None:
+    (site.pending / "pc1.ccr").write_bytes(b"original")
+    outcomes = queue_requests(site, ["PC1", "PC2"])
+    assert [o.status for o in outcomes] == [QueueStatus.ALREADY_QUEUED, QueueStatus.QUEUED]
+    assert "already queued" in outcomes[0].reason
+    assert not outcomes[0].ok
+    assert sorted(os.listdir(site.pending)) == ["PC2.ccr", "pc1.ccr"]
+    assert (site.pending / "pc1.ccr").read_bytes() == b"original"
+
+
+def test_request_written_meanwhile_by_someone_else_is_not_overwritten(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # another admin's request lands between our look at the box and our write
+    real_scandir = os.scandir
+
+    def scandir_then_someone_writes(path: str | os.PathLike[str]):  # type: ignore[no-untyped-def]
+        it = real_scandir(path)
+        (site.pending / "PC1.ccr").write_bytes(b"theirs")
+        return it
+
+    monkeypatch.setattr(os, "scandir", scandir_then_someone_writes)
+    (outcome,) = queue_requests(site, ["PC1"])
+    monkeypatch.undo()
+    assert outcome.status == QueueStatus.ALREADY_QUEUED
+    assert (site.pending / "PC1.ccr").read_bytes() == b"theirs"
+    assert os.listdir(site.pending) == ["PC1.ccr"]
+
+
+def test_one_invalid_name_means_nothing_is_written(site: Site) -> None:
+    with pytest.raises(BatchInvalid) as info:
+        queue_requests(site, ["PC1", "bad name", "PC2", "x\ny=1"])
+    assert [e.name for e in info.value.errors] == ["bad name", "x\ny=1"]
+    assert "nothing was queued" in str(info.value)
+    assert "spaces" in str(info.value)
+    assert os.listdir(site.pending) == []
+
+
+def test_empty_batch_is_refused(site: Site) -> None:
+    with pytest.raises(BatchInvalid, match="No machine names"):
+        queue_requests(site, [])
+
+
+def test_unwritable_box_fails_each_name_and_writes_nothing(site: Site) -> None:
+    with unwritable(site.pending):
+        outcomes = queue_requests(site, ["PC1", "PC2"])
+    assert [o.status for o in outcomes] == [QueueStatus.FAILED, QueueStatus.FAILED]
+    assert all("Could not write" in o.reason for o in outcomes)
+    assert all("read-only" in o.reason for o in outcomes)
+    assert os.listdir(site.pending) == []
+
+
+def test_box_gone_after_opening_the_site(site: Site) -> None:
+    shutil.rmtree(site.pending)
+    outcomes = queue_requests(site, ["PC1"])
+    assert outcomes[0].status == QueueStatus.FAILED
+    assert "offline" in outcomes[0].reason or "moved" in outcomes[0].reason
+
+
+def test_failure_mid_batch_keeps_earlier_files_and_leaves_no_partial(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_fsync = os.fsync
+    calls = []
+
+    def fsync_fails_second_time(fd: int) -> None:
+        if stat.S_ISREG(os.fstat(fd).st_mode):  # a request file, not the folder
+            calls.append(fd)
+        if len(calls) == 2 and stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EIO, "Input/output error")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync_fails_second_time)
+    outcomes = queue_requests(site, ["PC1", "PC2", "PC3"])
+    monkeypatch.undo()
+    assert [o.status for o in outcomes] == [
+        QueueStatus.QUEUED,
+        QueueStatus.FAILED,
+        QueueStatus.QUEUED,
+    ]
+    assert "Input/output error" in outcomes[1].reason
+    assert sorted(os.listdir(site.pending)) == ["PC1.ccr", "PC3.ccr"]  # no temp, no PC2
+
+
+def test_progress_reports_every_name(site: Site) -> None:
+    seen: list[tuple[int, int]] = []
+    queue_requests(site, ["PC1", "PC2", "PC3"], progress=lambda i, n: seen.append((i, n)))
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_read_name_list_ignores_blanks_and_comments() -> None:
+    lines = ["# header\n", "PC1\r\n", "\n", "  PC2  # the lab one\n", "\t\n", "PC3"]
+    assert read_name_list(lines) == ["PC1", "PC2", "PC3"]
+
+
+def test_request_file_name_always_ends_in_ccr() -> None:
+    assert request_file_name("PC.ABC") == "PC.ABC.ccr"
