@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -65,13 +66,15 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def _read_names_file(source: str) -> list[str]:
-    if source == "-":
-        return read_name_list(sys.stdin)
+    if source == "-":  # bytes, so a stray non-UTF-8 byte is a bad name, not a crash
+        return read_name_list(
+            io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace")
+        )
     try:
         with open(source, encoding="utf-8-sig", errors="replace") as fh:
             return read_name_list(fh)
     except OSError as exc:
-        raise CliError(f"cannot read {source}: {exc.strerror or exc}", EXIT_USAGE) from exc
+        raise CliError(f"cannot read {source}: {exc.strerror or exc}") from exc  # I/O: exit 1
 
 
 def cmd_show(args: argparse.Namespace) -> int:
