@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .activity import ActivityEntry, ActivityLog, log_entries
 from .ccr import new_request, serialize
 from .names import InvalidMachineName, validate_batch
 from .safefs import write_new_file
@@ -90,16 +91,32 @@ def queue_requests(
             pending = {e.name.casefold() for e in it}
     except OSError as exc:
         reason = explain_os_error(exc, f"open {box}")
-        return [QueueOutcome(n, QueueStatus.FAILED, None, reason) for n in names]
+        failed = [QueueOutcome(n, QueueStatus.FAILED, None, reason) for n in names]
+        log_entries(
+            ActivityEntry.now(
+                "queue",
+                site,
+                o.machine,
+                None,
+                box / request_file_name(o.machine),
+                f"failed: {reason}",
+            )
+            for o in failed
+        )
+        return failed
     outcomes: list[QueueOutcome] = []
-    for i, name in enumerate(names):
-        file_name = request_file_name(name)
-        if file_name.casefold() in pending:
-            outcomes.append(_already(name, box / file_name))
-        else:
-            outcomes.append(_write_one(box, name, file_name, forced))
-        if progress is not None:
-            progress(i + 1, len(names))
+    with ActivityLog() as log:  # who queued what: GUI and CLI alike
+        for i, name in enumerate(names):
+            file_name = request_file_name(name)
+            if file_name.casefold() in pending:
+                outcome = _already(name, box / file_name)
+            else:
+                outcome = _write_one(box, name, file_name, forced)
+            outcomes.append(outcome)
+            result = outcome.status + (f": {outcome.reason}" if outcome.reason else "")
+            log.write(ActivityEntry.now("queue", site, name, None, box / file_name, result))
+            if progress is not None:
+                progress(i + 1, len(names))
     return outcomes
 
 

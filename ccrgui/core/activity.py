@@ -1,0 +1,230 @@
+"""The activity log: who queued, resubmitted or undid what, when, on which site.
+
+One append-only file of JSON Lines in :func:`paths.log_dir` (``activity.jsonl``). Each
+entry is written with a single ``os.write`` on a file opened with ``O_APPEND``, so the
+GUI, several CLI processes and other admins' sessions on the same profile never interleave
+half lines. Writing the log never stops the work it records: a failure is kept in
+:attr:`ActivityLog.error` for the caller to show, and logged with :mod:`logging`.
+
+Typical use::
+
+    with ActivityLog() as log:
+        log.write(ActivityEntry.now("resubmit", site, "PC1", src, dst, "resubmitted"))
+    entries = read_activity(200)  # newest last
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from . import paths
+from .site import Site
+
+__all__ = [
+    "ACTIONS",
+    "ActivityEntry",
+    "ActivityLog",
+    "activity_log_path",
+    "current_user",
+    "log_entries",
+    "read_activity",
+]
+
+FILE_NAME = "activity.jsonl"
+ACTIONS = ("queue", "resubmit", "resubmit-new", "undo")
+_TAIL_CHUNK = 64 * 1024
+
+_log = logging.getLogger(__name__)
+
+
+def activity_log_path() -> Path:
+    return paths.log_dir() / FILE_NAME
+
+
+def current_user() -> str:
+    """The OS account: ``DOMAIN\\user`` on Windows, the login name elsewhere."""
+    user = os.environ.get("USERNAME") if os.name == "nt" else None
+    if not user:
+        try:
+            import getpass
+
+            user = getpass.getuser()
+        except Exception:  # no login name in a bare container: still log the uid
+            user = f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
+    domain = os.environ.get("USERDOMAIN") if os.name == "nt" else None
+    return f"{domain}\\{user}" if domain else user
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityEntry:
+    """One line of the log. ``source``/``destination`` are full paths ("" when none)."""
+
+    time: datetime
+    user: str
+    site: str  # the site's name
+    site_root: str  # its inbox root, so two sites with one name stay apart
+    action: str  # one of ACTIONS
+    machine: str
+    source: str
+    destination: str
+    result: str  # outcome status, e.g. "resubmitted", "failed: <reason>"
+
+    @classmethod
+    def now(
+        cls,
+        action: str,
+        site: Site,
+        machine: str,
+        source: str | os.PathLike[str] | None,
+        destination: str | os.PathLike[str] | None,
+        result: str,
+        *,
+        user: str | None = None,
+    ) -> ActivityEntry:
+        return cls(
+            time=datetime.now().replace(microsecond=0),
+            user=user if user is not None else current_user(),
+            site=site.name,
+            site_root=str(site.root),
+            action=action,
+            machine=machine,
+            source="" if source is None else os.fspath(source),
+            destination="" if destination is None else os.fspath(destination),
+            result=result,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["time"] = self.time.isoformat(timespec="seconds")
+        # the brief's words for the log's readers: from -> to
+        data["from"] = data.pop("source")
+        data["to"] = data.pop("destination")
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ActivityEntry:
+        return cls(
+            time=datetime.fromisoformat(str(data["time"])),
+            user=str(data.get("user", "")),
+            site=str(data.get("site", "")),
+            site_root=str(data.get("site_root", "")),
+            action=str(data.get("action", "")),
+            machine=str(data.get("machine", "")),
+            source=str(data.get("from", "")),
+            destination=str(data.get("to", "")),
+            result=str(data.get("result", "")),
+        )
+
+
+class ActivityLog:
+    """The log file, open for appending for one batch. Never raises on write errors."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path if path is not None else activity_log_path()
+        self.error: str | None = None  # the first write problem, for the caller to show
+        self._fd: int | None = None
+
+    def __enter__(self) -> ActivityLog:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _open(self) -> int | None:
+        if self._fd is None and self.error is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+                self._fd = os.open(self.path, flags, 0o644)
+            except OSError as exc:
+                self._fail(exc)
+        return self._fd
+
+    def _fail(self, exc: OSError) -> None:
+        self.error = f"The activity log {self.path} could not be written: {exc.strerror or exc}"
+        _log.warning("%s", self.error)
+
+    def write(self, entry: ActivityEntry) -> bool:
+        """Append one entry as one line in one write. False when the log is unwritable."""
+        fd = self._open()
+        if fd is None:
+            return False
+        line = json.dumps(entry.to_json(), ensure_ascii=False) + "\n"
+        try:
+            data = line.encode("utf-8")
+            if os.write(fd, data) != len(data):
+                raise OSError(0, "short write (disk full?)")
+        except OSError as exc:
+            self._fail(exc)
+            return False
+        return True
+
+    def close(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            try:
+                os.close(fd)
+            except OSError as exc:
+                self._fail(exc)
+
+
+def log_entries(entries: Iterable[ActivityEntry]) -> str | None:
+    """Append entries; returns None, or the reason the log could not be written."""
+    with ActivityLog() as log:
+        for entry in entries:
+            if not log.write(entry):
+                break
+    return log.error
+
+
+def read_activity(limit: int | None = 500, path: Path | None = None) -> list[ActivityEntry]:
+    """The last ``limit`` entries (all when None), oldest first. Damaged lines are skipped.
+
+    Reads only the end of a large log. Raises OSError when the log exists but cannot be
+    read; a log that does not exist yet is empty.
+    """
+    path = path if path is not None else activity_log_path()
+    try:
+        with open(path, "rb") as fh:
+            lines = _tail_lines(fh, limit)
+    except FileNotFoundError:
+        return []
+    entries: list[ActivityEntry] = []
+    for raw in lines:
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            if isinstance(data, dict):
+                entries.append(ActivityEntry.from_json(data))
+        except (ValueError, KeyError, TypeError):
+            continue  # a line cut short by a crash or a full disk
+    return entries if limit is None else entries[-limit:] if limit > 0 else []
+
+
+def _tail_lines(fh: Any, limit: int | None) -> list[bytes]:
+    size = fh.seek(0, os.SEEK_END)
+    if limit is None:
+        fh.seek(0)
+        return [ln for ln in fh.read().split(b"\n") if ln.strip()]
+    pos, data = size, b""
+    while pos > 0 and data.count(b"\n") <= limit:
+        step = min(_TAIL_CHUNK, pos)
+        pos -= step
+        fh.seek(pos)
+        data = fh.read(step) + data
+    lines = data.split(b"\n")
+    if pos > 0:
+        lines = lines[1:]  # the first piece is the end of an older line
+    return [ln for ln in lines if ln.strip()]

@@ -1,0 +1,448 @@
+"""Resubmit failed client push requests: ccrretry.box → ccr.box, without ever losing one.
+
+Two modes (issue 4):
+
+* **Retry now** (default): the retry file itself goes back to ``ccr.box``, keeping its
+  history and 7-day window. It is one no-clobber rename on the same share
+  (:func:`safefs.rename_no_clobber`), which is atomic: at every instant the file is in
+  exactly one box. Never ``shutil.move``, never an overwrite.
+* **Resubmit as new request** (``new=True``): a fresh CCR for that machine is written into
+  ``ccr.box`` through the safe writer (Forced CCR per ``forced``); the retry file is
+  removed only after the new one exists. A crash between the two leaves a duplicate (the
+  new request and the old retry file), never a loss.
+
+Rules, per file; every file gets a :class:`ResubmitOutcome` and the batch goes on:
+
+* ``NAME.ccr`` already waiting in ``ccr.box`` (file names compared case-insensitively):
+  the retry file is left where it is, status ``already queued``. Nothing is overwritten
+  and no second copy is made.
+* The source is gone (the site server, or another admin's resubmit, took it meanwhile):
+  status ``already processed``, not an error.
+* ``ccr.box`` unwritable, missing or the share offline: the file stays in the retry box,
+  status ``failed`` with the reason.
+* Two resubmits over the same files at once: the rename succeeds for exactly one of them;
+  the other sees ``already processed`` (source gone) or ``already queued``.
+
+Cancelling (``cancelled()`` returning True) stops before the next file; the file being
+moved is finished first. :func:`undo` moves a batch's files that still wait in ``ccr.box``
+back to ``ccrretry.box``. Every outcome is written to the activity log.
+
+The GUI calls :func:`resubmit` and :func:`undo` off its thread (they touch the share).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .activity import ActivityEntry, ActivityLog
+from .ccr import MAX_FILE_BYTES, CcrRecord, new_request, parse_bytes, serialize
+from .names import check_machine_name
+from .queue import request_file_name
+from .safefs import TEMP_SUFFIX, rename_no_clobber, write_new_file
+from .site import Site, explain_os_error
+
+__all__ = [
+    "BatchResult",
+    "ResubmitOutcome",
+    "ResubmitStatus",
+    "resubmit",
+    "select_by_error",
+    "select_by_machine",
+    "undo",
+]
+
+
+class ResubmitStatus:
+    """What happened to one request (the text a row shows)."""
+
+    RESUBMITTED = "resubmitted"  # it is in ccr.box now
+    ALREADY_PROCESSED = "already processed"  # the source was gone: someone took it
+    ALREADY_QUEUED = "already queued"  # NAME.ccr already waits in ccr.box; left as it is
+    FAILED = "failed"  # nothing moved; ``reason`` says why
+    MOVED_BACK = "moved back"  # undo: back in ccrretry.box
+
+
+MODE_RETRY = "resubmit"
+MODE_NEW = "resubmit-new"
+MODE_UNDO = "undo"
+
+ProgressFn = Callable[[int, int, "ResubmitOutcome"], None]
+CancelledFn = Callable[[], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class ResubmitOutcome:
+    """One request's result. ``source`` is where it was, ``destination`` where it went
+    (or would have gone). ``original`` keeps a "new request" source's bytes for undo."""
+
+    machine: str
+    source: Path
+    destination: Path | None
+    status: str
+    reason: str = ""
+    time: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
+    original: bytes | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        """The request is where the user asked for it (moved, or already there)."""
+        return self.status != ResubmitStatus.FAILED
+
+    @property
+    def label(self) -> str:
+        """What a table row shows: ``resubmitted 14:02`` or the reason it did not."""
+        if self.status == ResubmitStatus.FAILED:
+            return f"failed: {self.reason}"
+        return f"{self.status} {self.time:%H:%M}"
+
+
+@dataclass(slots=True)
+class BatchResult:
+    """A batch's outcomes, in the order given; keep it to :func:`undo` the batch."""
+
+    site: Site
+    mode: str  # MODE_RETRY, MODE_NEW or MODE_UNDO
+    outcomes: list[ResubmitOutcome] = field(default_factory=list)
+    cancelled: bool = False
+    not_started: list[Path] = field(default_factory=list)  # left untouched by a cancel
+    log_error: str | None = None  # the activity log could not be written
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def succeeded(self) -> int:
+        """Requests now in ccr.box because of this batch (moved back, for an undo)."""
+        return self.count(ResubmitStatus.RESUBMITTED) + self.count(ResubmitStatus.MOVED_BACK)
+
+    @property
+    def failed(self) -> int:
+        return self.count(ResubmitStatus.FAILED)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0 and not self.cancelled
+
+    def summary(self) -> str:
+        """One sentence for a status bar or dialog, e.g. ``3 resubmitted, 1 failed``."""
+        counts = Counter(o.status for o in self.outcomes)
+        order = [
+            ResubmitStatus.RESUBMITTED,
+            ResubmitStatus.MOVED_BACK,
+            ResubmitStatus.ALREADY_QUEUED,
+            ResubmitStatus.ALREADY_PROCESSED,
+            ResubmitStatus.FAILED,
+        ]
+        parts = [f"{counts[s]} {s}" for s in order if counts[s]]
+        if self.cancelled:
+            parts.append(f"cancelled, {len(self.not_started)} not started")
+        return ", ".join(parts) or "nothing to do"
+
+
+# --------------------------------------------------------------------------- resubmit
+
+
+def resubmit(
+    site: Site,
+    paths_or_records: Iterable[str | os.PathLike[str] | CcrRecord],
+    *,
+    new: bool = False,
+    forced: bool = True,
+    progress: ProgressFn | None = None,
+    cancelled: CancelledFn | None = None,
+) -> BatchResult:
+    """Move each retry-box request back into ``site.pending`` (see the module doc).
+
+    ``paths_or_records``: files in ``site.retry``, as paths or as parsed records.
+    ``new``: write a fresh request per machine instead of moving the file.
+    ``progress(done, total, outcome)`` is called after each file; ``cancelled()`` before
+    each one. Never raises for a file's problem; each file gets an outcome.
+    """
+    items = [_as_item(x) for x in paths_or_records]
+    result = BatchResult(site, MODE_NEW if new else MODE_RETRY)
+    pending_names = _names_in(site.pending)
+    with ActivityLog() as log:
+        for i, (source, record) in enumerate(items):
+            if cancelled is not None and cancelled():
+                result.cancelled = True
+                result.not_started = [s for s, _r in items[i:]]
+                break
+            if new:
+                outcome = _resubmit_new(site, source, record, pending_names, forced)
+            else:
+                outcome = _retry_now(site, source, record, pending_names)
+            result.outcomes.append(outcome)
+            log.write(_entry(result.mode, site, outcome))
+            if progress is not None:
+                progress(i + 1, len(items), outcome)
+    result.log_error = log.error
+    return result
+
+
+def _as_item(x: str | os.PathLike[str] | CcrRecord) -> tuple[Path, CcrRecord | None]:
+    if isinstance(x, CcrRecord):
+        return Path(x.file), x
+    return Path(x), None
+
+
+def _names_in(box: Path) -> set[str] | None:
+    """File names in ``box``, case-folded; None when it cannot be listed (the move then
+    reports the real error)."""
+    try:
+        with os.scandir(box) as it:
+            return {e.name.casefold() for e in it}
+    except OSError:
+        return None
+
+
+def _machine_hint(source: Path, record: CcrRecord | None) -> str:
+    if record is not None and record.machine_name:
+        return record.machine_name
+    return source.stem
+
+
+def _in_box(source: Path, box: Path) -> bool:
+    def norm(p: Path) -> str:
+        return os.path.normcase(os.path.abspath(p))
+
+    return norm(source.parent) == norm(box)
+
+
+def _not_in_retry(site: Site, source: Path, machine: str) -> ResubmitOutcome:
+    return ResubmitOutcome(
+        machine,
+        source,
+        None,
+        ResubmitStatus.FAILED,
+        f"{source} is not in this site's retry box ({site.retry}); left as it is.",
+    )
+
+
+def _gone(machine: str, source: Path, destination: Path | None) -> ResubmitOutcome:
+    return ResubmitOutcome(
+        machine,
+        source,
+        destination,
+        ResubmitStatus.ALREADY_PROCESSED,
+        f"{source.name} is no longer in ccrretry.box: the site server (or another "
+        "resubmit) took it meanwhile.",
+    )
+
+
+def _queued(machine: str, source: Path, destination: Path) -> ResubmitOutcome:
+    return ResubmitOutcome(
+        machine,
+        source,
+        destination,
+        ResubmitStatus.ALREADY_QUEUED,
+        f"{destination.name} is already waiting in ccr.box; {source.name} was left in "
+        "ccrretry.box.",
+    )
+
+
+def _retry_now(
+    site: Site, source: Path, record: CcrRecord | None, pending_names: set[str] | None
+) -> ResubmitOutcome:
+    machine = _machine_hint(source, record)
+    if not _in_box(source, site.retry):
+        return _not_in_retry(site, source, machine)
+    destination = site.pending / source.name
+    if pending_names is not None and source.name.casefold() in pending_names:
+        if not os.path.lexists(source):  # another resubmit moved it there meanwhile
+            return _gone(machine, source, destination)
+        return _queued(machine, source, destination)
+    try:
+        rename_no_clobber(source, destination)
+    except FileExistsError:
+        return _queued(machine, source, destination)
+    except OSError as exc:
+        return _move_failed(machine, source, destination, exc)
+    if pending_names is not None:
+        pending_names.add(source.name.casefold())
+    return ResubmitOutcome(machine, source, destination, ResubmitStatus.RESUBMITTED)
+
+
+def _move_failed(machine: str, source: Path, destination: Path, exc: OSError) -> ResubmitOutcome:
+    if isinstance(exc, FileNotFoundError) and not os.path.lexists(source):
+        return _gone(machine, source, destination)
+    reason = explain_os_error(exc, f"move {source.name} into {destination.parent}")
+    return ResubmitOutcome(machine, source, destination, ResubmitStatus.FAILED, reason)
+
+
+def _resubmit_new(
+    site: Site,
+    source: Path,
+    record: CcrRecord | None,
+    pending_names: set[str] | None,
+    forced: bool,
+) -> ResubmitOutcome:
+    hint = _machine_hint(source, record)
+    if not _in_box(source, site.retry):
+        return _not_in_retry(site, source, hint)
+    try:
+        with open(source, "rb") as fh:
+            original = fh.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return _gone(hint, source, None)
+    except OSError as exc:
+        reason = explain_os_error(exc, f"read {source.name}")
+        return ResubmitOutcome(hint, source, None, ResubmitStatus.FAILED, reason)
+    machine = parse_bytes(original, str(source)).machine_name
+    rule = check_machine_name(machine) if machine else "the file has no Machine Name"
+    if machine is None or rule is not None:
+        reason = f"Cannot write a new request for {source.name}: {rule}"
+        return ResubmitOutcome(machine or hint, source, None, ResubmitStatus.FAILED, reason)
+    name = request_file_name(machine)
+    destination = site.pending / name
+    if pending_names is not None and name.casefold() in pending_names:
+        return _queued(machine, source, destination)
+    try:
+        write_new_file(site.pending, name, serialize(new_request(machine, forced=forced)))
+    except FileExistsError:
+        return _queued(machine, source, destination)
+    except OSError as exc:
+        reason = explain_os_error(exc, f"write {name} into {site.pending}")
+        return ResubmitOutcome(machine, source, destination, ResubmitStatus.FAILED, reason)
+    if pending_names is not None:
+        pending_names.add(name.casefold())
+    reason = ""
+    try:
+        os.unlink(source)
+    except FileNotFoundError:
+        pass  # the site server took the old one meanwhile: the new request stands
+    except OSError as exc:
+        reason = (
+            "The new request is queued, but the old retry file could not be removed: "
+            + explain_os_error(exc, f"delete {source.name}")
+        )
+    return ResubmitOutcome(
+        machine, source, destination, ResubmitStatus.RESUBMITTED, reason, original=original
+    )
+
+
+# --------------------------------------------------------------------------- undo
+
+
+def undo(
+    batch: BatchResult,
+    *,
+    progress: ProgressFn | None = None,
+    cancelled: CancelledFn | None = None,
+) -> BatchResult:
+    """Move the batch's requests that still wait in ccr.box back to ccrretry.box.
+
+    Retry-now requests are renamed back (no clobber). For "new request" batches the new
+    file is taken out of ccr.box and the original retry file is restored byte for byte.
+    A request the site server already took is reported ``already processed``; a file
+    that would overwrite one in the retry box stays in ccr.box, ``failed``.
+    """
+    site = batch.site
+    todo = [o for o in batch.outcomes if o.status == ResubmitStatus.RESUBMITTED]
+    result = BatchResult(site, MODE_UNDO)
+    with ActivityLog() as log:
+        for i, done in enumerate(todo):
+            if cancelled is not None and cancelled():
+                result.cancelled = True
+                result.not_started = [o.destination for o in todo[i:] if o.destination]
+                break
+            if done.original is not None:
+                outcome = _undo_new(site, done, done.original)
+            else:
+                outcome = _undo_move(done)
+            result.outcomes.append(outcome)
+            log.write(_entry(MODE_UNDO, site, outcome))
+            if progress is not None:
+                progress(i + 1, len(todo), outcome)
+    result.log_error = log.error
+    return result
+
+
+def _taken(machine: str, source: Path, destination: Path) -> ResubmitOutcome:
+    return ResubmitOutcome(
+        machine,
+        source,
+        destination,
+        ResubmitStatus.ALREADY_PROCESSED,
+        f"{source.name} is no longer waiting in ccr.box: the site server already took it.",
+    )
+
+
+def _undo_move(done: ResubmitOutcome) -> ResubmitOutcome:
+    assert done.destination is not None
+    src, dst = done.destination, done.source  # back the way it came
+    try:
+        rename_no_clobber(src, dst)
+    except FileExistsError:
+        reason = f"{dst.name} is in ccrretry.box again; the request was left in ccr.box."
+        return ResubmitOutcome(done.machine, src, dst, ResubmitStatus.FAILED, reason)
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError) and not os.path.lexists(src):
+            return _taken(done.machine, src, dst)
+        reason = explain_os_error(exc, f"move {src.name} back into {dst.parent}")
+        return ResubmitOutcome(done.machine, src, dst, ResubmitStatus.FAILED, reason)
+    return ResubmitOutcome(done.machine, src, dst, ResubmitStatus.MOVED_BACK)
+
+
+def _undo_new(site: Site, done: ResubmitOutcome, original: bytes) -> ResubmitOutcome:
+    assert done.destination is not None
+    src, dst = done.destination, done.source
+    # 1. take the new request out of the site server's reach, atomically, under a name
+    #    no scan lists; 2. restore the original (no clobber); 3. drop the new request.
+    # A failure in 2 puts the new request back; a crash leaves a duplicate, not a loss.
+    parked = site.retry / f".{src.name}.{secrets.token_hex(4)}.undo{TEMP_SUFFIX}"
+    try:
+        rename_no_clobber(src, parked)
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError) and not os.path.lexists(src):
+            return _taken(done.machine, src, dst)
+        reason = explain_os_error(exc, f"move {src.name} out of {src.parent}")
+        return ResubmitOutcome(done.machine, src, dst, ResubmitStatus.FAILED, reason)
+    try:
+        write_new_file(dst.parent, dst.name, original)
+    except OSError as exc:
+        put_back_error = ""
+        try:
+            rename_no_clobber(parked, src)
+        except OSError as back:
+            put_back_error = f" The new request is kept as {parked}: {back.strerror or back}."
+        if isinstance(exc, FileExistsError):
+            reason = f"{dst.name} is in ccrretry.box again; the request was left in ccr.box."
+        else:
+            reason = explain_os_error(exc, f"restore {dst.name} into {dst.parent}")
+        return ResubmitOutcome(
+            done.machine, src, dst, ResubmitStatus.FAILED, reason + put_back_error
+        )
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(parked)
+    return ResubmitOutcome(done.machine, src, dst, ResubmitStatus.MOVED_BACK)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _entry(action: str, site: Site, o: ResubmitOutcome) -> ActivityEntry:
+    result = o.status + (f": {o.reason}" if o.reason else "")
+    return ActivityEntry.now(action, site, o.machine, o.source, o.destination, result)
+
+
+def select_by_error(records: Sequence[CcrRecord], code: int) -> list[CcrRecord]:
+    """The records whose last error is ``code`` (unsigned 32-bit)."""
+    return [r for r in records if r.last_error_code == code]
+
+
+def select_by_machine(records: Sequence[CcrRecord], name: str) -> list[CcrRecord]:
+    """Records whose Machine Name, or file name without ``.ccr``, is ``name``
+    (case-insensitive): ``2097152456.ccr`` holding ``Machine Name=PC1`` matches ``PC1``."""
+    want = name.strip().casefold()
+    return [
+        r
+        for r in records
+        if (r.machine_name or "").casefold() == want or Path(r.file).stem.casefold() == want
+    ]
