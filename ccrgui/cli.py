@@ -10,6 +10,7 @@ import argparse
 import csv
 import io
 import json
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,10 +18,11 @@ from typing import NoReturn, TextIO
 
 from . import __version__
 from .core.ccr import CcrRecord, parse_file
-from .core.config import ConfigError
-from .core.errors import describe, format_code
+from .core.config import ConfigError, load_config
+from .core.errors import describe, format_code, normalize_code
 from .core.queue import BatchInvalid, QueueStatus, queue_requests, read_name_list
 from .core.resolve import resolve_site
+from .core.resubmit import ResubmitStatus, resubmit, select_by_error, select_by_machine
 from .core.scan import read_box
 from .core.site import SiteError
 
@@ -189,6 +191,109 @@ def _print_table(records: list[CcrRecord], out: TextIO) -> None:
     out.write(f"{len(records)} request(s)\n")
 
 
+def cmd_resubmit(args: argparse.Namespace) -> int:
+    """Move retry-box requests back into ccr.box (see core.resubmit for the rules)."""
+    code = None
+    if args.error is not None:
+        code = _parse_error_code(args.error)
+    if not (args.names or args.all or code is not None):
+        raise CliError("give machine names, --all or --error CODE", EXIT_USAGE)
+    site = _site(args.site)
+    try:
+        records = read_box(site.retry)
+    except OSError as exc:
+        raise CliError(f"cannot list {site.retry}: {exc.strerror or exc}") from exc
+    not_found: list[str] = []
+    if args.all:
+        chosen = records
+    elif code is not None:
+        chosen = select_by_error(records, code)
+        if not chosen:
+            not_found.append(f"last error {format_code(code)}")
+    else:
+        chosen, seen = [], set()
+        for name in args.names:
+            found = select_by_machine(records, name)
+            if not found:
+                not_found.append(name)
+            for r in found:
+                if r.file not in seen:
+                    seen.add(r.file)
+                    chosen.append(r)
+    for name in not_found:
+        print(f"not found  {name}")
+        print(f"ccr: no request with {name} in {site.retry}", file=sys.stderr)
+    forced = not args.no_force and _always_install()
+    stop = _CancelOnInterrupt()
+    with stop:
+        batch = resubmit(site, chosen, new=args.new, forced=forced, cancelled=stop)
+    for o in batch.outcomes:
+        where = f"{o.source} -> {o.destination}" if o.destination else str(o.source)
+        print(f"{o.status}  {o.machine}  {where}")
+        if o.reason and o.status == ResubmitStatus.FAILED:
+            print(f"ccr: {o.machine}: {o.reason}", file=sys.stderr)
+        elif o.reason and o.status == ResubmitStatus.RESUBMITTED:
+            print(f"ccr: {o.machine}: warning: {o.reason}", file=sys.stderr)
+    if batch.log_error:
+        print(f"ccr: warning: {batch.log_error}", file=sys.stderr)
+    if not chosen and not not_found:
+        print(f"nothing to resubmit in {site.retry}")
+    print(f"{batch.summary()}", file=sys.stderr)
+    if batch.cancelled:
+        print(
+            "ccr: interrupted; the requests not started are still in ccrretry.box", file=sys.stderr
+        )
+        return 130
+    return EXIT_FAILED if batch.failed or not_found else EXIT_OK
+
+
+def _parse_error_code(text: str) -> int:
+    raw = text.strip()
+    try:
+        value = int(raw, 16) if raw.lower().startswith(("0x", "-0x")) else int(raw, 10)
+    except ValueError:
+        value = None
+    code = None if value is None else normalize_code(value)
+    if code is None:
+        raise CliError(
+            f"--error {text!r}: give a decimal (5, -2147024891) or hex (0x80070005) code",
+            EXIT_USAGE,
+        )
+    return code
+
+
+def _always_install() -> bool:
+    try:
+        return load_config().always_install
+    except ConfigError:
+        return True
+
+
+class _CancelOnInterrupt:
+    """Ctrl+C during a batch: finish the current file, then stop (nothing half-moved)."""
+
+    def __init__(self) -> None:
+        self.hit = False
+        self._old: object = None
+
+    def __call__(self) -> bool:
+        return self.hit
+
+    def __enter__(self) -> _CancelOnInterrupt:
+        def on_interrupt(signum: int, frame: object) -> None:
+            self.hit = True
+
+        try:
+            self._old = signal.signal(signal.SIGINT, on_interrupt)
+        except ValueError:  # not the main thread (tests calling main() from a thread)
+            self._old = None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)  # type: ignore[arg-type]
+
+
 def cmd_register_filetype(args: argparse.Namespace) -> int:
     from .core import filetype
 
@@ -248,6 +353,22 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("--box", choices=("retry", "pending"), default="retry")
     ls.add_argument("--format", choices=("table", "csv", "json"), default="table")
     ls.set_defaults(func=cmd_list)
+
+    r = sub.add_parser(
+        "resubmit",
+        help="move failed requests from ccrretry.box back into ccr.box",
+        description="Resubmit requests waiting in ccrretry.box. NAME matches the Machine "
+        "Name inside the file (or the file name), case-insensitively. Exit 0 when all were "
+        "resubmitted (or were already queued/processed), 1 when any failed or was not found.",
+    )
+    pick = r.add_mutually_exclusive_group()
+    pick.add_argument("names", nargs="*", default=[], metavar="NAME", help="machine name")
+    pick.add_argument("--all", action="store_true", help="every request in ccrretry.box")
+    pick.add_argument("--error", metavar="CODE", help="requests whose last error is CODE")
+    r.add_argument("--site", help=site_help)
+    r.add_argument("--new", action="store_true", help="write a fresh request instead")
+    r.add_argument("--no-force", action="store_true", help="with --new: no Forced CCR=TRUE")
+    r.set_defaults(func=cmd_resubmit)
 
     reg = sub.add_parser("register-filetype", help="make ccrgui open .ccr files (this user)")
     reg.set_defaults(func=cmd_register_filetype)
