@@ -1,0 +1,137 @@
+"""A resubmitting process killed (SIGKILL) in the middle of a batch loses nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from ccrgui.core.sandbox import demo_retry_request
+from ccrgui.core.site import Site, open_site
+
+N = 200
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    (tmp_path / "ccr.box").mkdir()
+    (tmp_path / "ccrretry.box").mkdir()
+    site = open_site(tmp_path)
+    for i in range(N):
+        data = demo_retry_request(f"PC{i:04d}", "CORP", "10.0.0.1", 53, i, datetime(2026, 1, 5))
+        (site.retry / f"PC{i:04d}.ccr").write_bytes(data)
+    return site
+
+
+def _contents(folder: Path) -> Counter[bytes]:
+    return Counter(p.read_bytes() for p in folder.iterdir())
+
+
+def _run_and_get_killed(site: Site, body: str) -> None:
+    script = textwrap.dedent(
+        """
+        import os, signal, sys
+        from ccrgui.core.scan import list_request_files
+        from ccrgui.core.site import open_site
+        from ccrgui.core.resubmit import resubmit
+        site = open_site(sys.argv[1])
+        def die():
+            os.kill(os.getpid(), signal.SIGKILL)
+        """
+    ) + textwrap.dedent(body)
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(site.root)], capture_output=True, timeout=120
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr.decode()
+
+
+def test_killed_during_retry_now_every_request_is_in_exactly_one_box(site: Site) -> None:
+    before = _contents(site.retry)
+    _run_and_get_killed(
+        site,
+        """
+        def progress(done, total, outcome):
+            if done == 77:
+                die()
+        resubmit(site, list_request_files(site.retry), progress=progress)
+        """,
+    )
+    retry, pending = _contents(site.retry), _contents(site.pending)
+    assert sum(pending.values()) == 77  # really stopped half-way
+    assert retry + pending == before  # every original byte string, exactly once
+    assert not (set(retry) & set(pending))
+    assert all(p.name.endswith(".ccr") for p in [*site.retry.iterdir(), *site.pending.iterdir()])
+
+
+def test_killed_inside_a_rename_call_loses_nothing(site: Site) -> None:
+    before = _contents(site.retry)
+    _run_and_get_killed(
+        site,
+        """
+        import ccrgui.core.resubmit as r
+        real = r.rename_no_clobber
+        count = 0
+        def rename_then_die(src, dst):
+            global count
+            count += 1
+            real(src, dst)
+            if count == 120:
+                die()  # after the rename, before the outcome is recorded
+        r.rename_no_clobber = rename_then_die
+        resubmit(site, list_request_files(site.retry))
+        """,
+    )
+    retry, pending = _contents(site.retry), _contents(site.pending)
+    assert sum(pending.values()) == 120
+    assert retry + pending == before
+
+
+def test_killed_during_new_requests_leaves_a_duplicate_never_a_loss(site: Site) -> None:
+    machines = {f"PC{i:04d}" for i in range(N)}
+    _run_and_get_killed(
+        site,
+        """
+        import ccrgui.core.resubmit as r
+        real_unlink = os.unlink
+        count = 0
+        def unlink_or_die(path):
+            global count
+            count += 1
+            if count == 50:
+                die()  # the new request is written, the old one not yet removed
+            real_unlink(path)
+        r.os.unlink = unlink_or_die
+        resubmit(site, list_request_files(site.retry), new=True)
+        """,
+    )
+    retry = {p.stem for p in site.retry.iterdir()}
+    pending = {p.stem for p in site.pending.iterdir()}
+    assert retry | pending == machines  # no machine lost
+    assert retry & pending == {"PC0049"}  # the one caught between write and delete
+    assert len(pending) == 50
+    assert all(not p.name.startswith(".") for p in site.pending.iterdir())  # no temporaries
+
+
+def test_killed_by_another_process_mid_cli_batch(site: Site) -> None:
+    """A real ``ccr resubmit --all`` killed from outside at a random point."""
+    before = _contents(site.retry)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ccrgui.cli", "resubmit", "--all", "--site", str(site.root)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while proc.poll() is None and not os.listdir(site.pending):
+            pass  # kill as soon as the first request has moved
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=60)
+    retry, pending = _contents(site.retry), _contents(site.pending)
+    assert retry + pending == before
