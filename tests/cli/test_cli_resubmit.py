@@ -237,7 +237,3 @@ def test_three_concurrent_resubmit_all_keep_every_request_exactly_once(site: Pat
         if line.startswith("resubmitted ")
     )
     assert len(moved) == n and set(moved.values()) == {1}  # each moved by exactly one process
-    print(
-        "per process:",
-        [sum(1 for ln in o.splitlines() if ln.startswith("resubmitted")) for o, _ in outputs],
-    )
