@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -49,18 +49,24 @@ def activity_log_path() -> Path:
     return paths.log_dir() / FILE_NAME
 
 
-def current_user() -> str:
-    """The OS account: ``DOMAIN\\user`` on Windows, the login name elsewhere."""
-    user = os.environ.get("USERNAME") if os.name == "nt" else None
-    if not user:
-        try:
-            import getpass
+def current_user(
+    environ: Mapping[str, str] | None = None, *, windows: bool = os.name == "nt"
+) -> str:
+    """The OS account: ``DOMAIN\\user`` on Windows (USERDOMAIN, USERNAME), the login
+    name elsewhere."""
+    env = os.environ if environ is None else environ
+    if windows and env.get("USERNAME"):
+        domain = env.get("USERDOMAIN")
+        return f"{domain}\\{env['USERNAME']}" if domain else env["USERNAME"]
+    for var in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        if env.get(var):
+            return env[var]
+    try:
+        import pwd
 
-            user = getpass.getuser()
-        except Exception:  # no login name in a bare container: still log the uid
-            user = f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
-    domain = os.environ.get("USERDOMAIN") if os.name == "nt" else None
-    return f"{domain}\\{user}" if domain else user
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError, OSError):  # no passwd entry in a bare container
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ccrgui.core.activity import read_activity
 from ccrgui.core.ccr import new_request, parse_file, serialize
 from ccrgui.core.queue import (
     BatchInvalid,
@@ -155,3 +156,22 @@ def test_read_name_list_ignores_blanks_and_comments() -> None:
 
 def test_request_file_name_always_ends_in_ccr() -> None:
     assert request_file_name("PC.ABC") == "PC.ABC.ccr"
+
+
+def test_queueing_is_in_the_activity_log(site: Site) -> None:
+    (site.pending / "PC2.ccr").write_bytes(b"x")
+    queue_requests(site, ["PC1", "PC2"])
+    entries = read_activity()
+    assert [(e.action, e.machine, e.result.split(":")[0]) for e in entries] == [
+        ("queue", "PC1", "queued"),
+        ("queue", "PC2", "already queued"),
+    ]
+    assert entries[0].destination == str(site.pending / "PC1.ccr")
+    assert entries[0].site == "TEST"
+
+
+def test_queue_failures_are_in_the_activity_log(site: Site) -> None:
+    shutil.rmtree(site.pending)
+    queue_requests(site, ["PC1"])
+    (entry,) = read_activity()
+    assert entry.result.startswith("failed: Could not open")
