@@ -19,7 +19,7 @@ import json
 import logging
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -108,12 +108,18 @@ class ActivityEntry:
         )
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["time"] = self.time.isoformat(timespec="seconds")
-        # the brief's words for the log's readers: from -> to
-        data["from"] = data.pop("source")
-        data["to"] = data.pop("destination")
-        return data
+        """The line's fields; the log's readers see ``from`` and ``to``."""
+        return {
+            "time": self.time.isoformat(timespec="seconds"),
+            "user": self.user,
+            "site": self.site,
+            "site_root": self.site_root,
+            "action": self.action,
+            "machine": self.machine,
+            "from": self.source,
+            "to": self.destination,
+            "result": self.result,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ActivityEntry:

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .activity import ActivityEntry, ActivityLog
+from .activity import ActivityEntry, ActivityLog, current_user
 from .ccr import MAX_FILE_BYTES, CcrRecord, new_request, parse_bytes, serialize
 from .names import check_machine_name
 from .queue import request_file_name
@@ -168,18 +168,22 @@ def resubmit(
     items = [_as_item(x) for x in paths_or_records]
     result = BatchResult(site, MODE_NEW if new else MODE_RETRY)
     pending_names = _names_in(site.pending)
+    user = current_user()
+    retry_box = _norm(site.retry)
     with ActivityLog() as log:
         for i, (source, record) in enumerate(items):
             if cancelled is not None and cancelled():
                 result.cancelled = True
                 result.not_started = [s for s, _r in items[i:]]
                 break
-            if new:
+            if _norm(source.parent) != retry_box:
+                outcome = _not_in_retry(site, source, _machine_hint(source, record))
+            elif new:
                 outcome = _resubmit_new(site, source, record, pending_names, forced)
             else:
                 outcome = _retry_now(site, source, record, pending_names)
             result.outcomes.append(outcome)
-            log.write(_entry(result.mode, site, outcome))
+            log.write(_entry(result.mode, site, outcome, user))
             if progress is not None:
                 progress(i + 1, len(items), outcome)
     result.log_error = log.error
@@ -208,11 +212,8 @@ def _machine_hint(source: Path, record: CcrRecord | None) -> str:
     return source.stem
 
 
-def _in_box(source: Path, box: Path) -> bool:
-    def norm(p: Path) -> str:
-        return os.path.normcase(os.path.abspath(p))
-
-    return norm(source.parent) == norm(box)
+def _norm(folder: Path) -> str:
+    return os.path.normcase(os.path.abspath(folder))
 
 
 def _not_in_retry(site: Site, source: Path, machine: str) -> ResubmitOutcome:
@@ -251,8 +252,6 @@ def _retry_now(
     site: Site, source: Path, record: CcrRecord | None, pending_names: set[str] | None
 ) -> ResubmitOutcome:
     machine = _machine_hint(source, record)
-    if not _in_box(source, site.retry):
-        return _not_in_retry(site, source, machine)
     destination = site.pending / source.name
     if pending_names is not None and source.name.casefold() in pending_names:
         if not os.path.lexists(source):  # another resubmit moved it there meanwhile
@@ -284,8 +283,6 @@ def _resubmit_new(
     forced: bool,
 ) -> ResubmitOutcome:
     hint = _machine_hint(source, record)
-    if not _in_box(source, site.retry):
-        return _not_in_retry(site, source, hint)
     try:
         with open(source, "rb") as fh:
             original = fh.read(MAX_FILE_BYTES + 1)
@@ -346,6 +343,7 @@ def undo(
     site = batch.site
     todo = [o for o in batch.outcomes if o.status == ResubmitStatus.RESUBMITTED]
     result = BatchResult(site, MODE_UNDO)
+    user = current_user()
     with ActivityLog() as log:
         for i, done in enumerate(todo):
             if cancelled is not None and cancelled():
@@ -357,7 +355,7 @@ def undo(
             else:
                 outcome = _undo_move(done)
             result.outcomes.append(outcome)
-            log.write(_entry(MODE_UNDO, site, outcome))
+            log.write(_entry(MODE_UNDO, site, outcome, user))
             if progress is not None:
                 progress(i + 1, len(todo), outcome)
     result.log_error = log.error
@@ -427,9 +425,18 @@ def _undo_new(site: Site, done: ResubmitOutcome, original: bytes) -> ResubmitOut
 # --------------------------------------------------------------------------- helpers
 
 
-def _entry(action: str, site: Site, o: ResubmitOutcome) -> ActivityEntry:
-    result = o.status + (f": {o.reason}" if o.reason else "")
-    return ActivityEntry.now(action, site, o.machine, o.source, o.destination, result)
+def _entry(action: str, site: Site, o: ResubmitOutcome, user: str) -> ActivityEntry:
+    return ActivityEntry(
+        time=o.time,
+        user=user,
+        site=site.name,
+        site_root=str(site.root),
+        action=action,
+        machine=o.machine,
+        source=str(o.source),
+        destination="" if o.destination is None else str(o.destination),
+        result=o.status + (f": {o.reason}" if o.reason else ""),
+    )
 
 
 def select_by_error(records: Sequence[CcrRecord], code: int) -> list[CcrRecord]:
