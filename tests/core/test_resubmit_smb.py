@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import datetime
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from ccrgui.core.resubmit import ResubmitStatus, resubmit, undo
 from ccrgui.core.sandbox import demo_retry_request
 from ccrgui.core.scan import read_box
-from ccrgui.core.site import open_site
+from ccrgui.core.site import SiteError, open_site
 from tests.smbshare import SambaShare
 
 pytestmark = pytest.mark.samba
@@ -83,7 +84,10 @@ def test_site_server_going_down_mid_batch_keeps_the_rest(smb_site: SambaShare) -
         if done == 1:
             smb_site.stop_server()
 
-    batch = resubmit(site, read_box(site.retry), progress=server_dies_after_first)
+    try:
+        batch = resubmit(site, read_box(site.retry), progress=server_dies_after_first)
+    finally:
+        _bring_back(smb_site)
 
     assert [o.status for o in batch.outcomes] == [
         ResubmitStatus.RESUBMITTED,
@@ -96,3 +100,18 @@ def test_site_server_going_down_mid_batch_keeps_the_rest(smb_site: SambaShare) -
     assert sorted(os.listdir(on_server / "ccrretry.box")) == ["PC2.ccr", "PC3.ccr"]
     for m in ("PC2", "PC3"):
         assert (on_server / "ccrretry.box" / f"{m}.ccr").read_bytes() == sent[m]
+
+
+def _bring_back(share: SambaShare, timeout: float = 30.0) -> None:
+    """Restart the server and wait until the client's mount works again, so the next
+    test finds the share as it was."""
+    share.start_server()
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            open_site(share.client_root)
+            return
+        except SiteError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
