@@ -1,9 +1,15 @@
 """The activity log: who queued, resubmitted or undid what, when, on which site.
 
 One append-only file of JSON Lines in :func:`paths.log_dir` (``activity.jsonl``). Each
-entry is written with a single ``os.write`` on a file opened with ``O_APPEND``, so the
-GUI, several CLI processes and other admins' sessions on the same profile never interleave
-half lines. Writing the log never stops the work it records: a failure is kept in
+entry is written with a single ``os.write`` on a file opened for appending only
+(``O_APPEND``; on Windows a handle with ``FILE_APPEND_DATA`` and no ``FILE_WRITE_DATA``,
+because the C runtime's ``O_APPEND`` there is a seek then a write, which two processes can
+interleave), so the GUI, several CLI processes and other admins' sessions on the same
+profile never interleave or overwrite half lines. JSON Lines rather than TSV: a reason or
+a path may hold any character and JSON escapes it; each line names its fields, so later
+versions can add some; and a line cut short by a crash fails to parse and is skipped.
+
+Writing the log never stops the work it records: a failure is kept in
 :attr:`ActivityLog.error` for the caller to show, and logged with :mod:`logging`.
 
 Typical use::
@@ -18,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -159,8 +166,7 @@ class ActivityLog:
         if self._fd is None and self.error is None:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
-                self._fd = os.open(self.path, flags, 0o644)
+                self._fd = _open_append(self.path)
             except OSError as exc:
                 self._fail(exc)
         return self._fd
@@ -191,6 +197,54 @@ class ActivityLog:
                 os.close(fd)
             except OSError as exc:
                 self._fail(exc)
+
+
+def _open_append(path: Path) -> int:
+    """A descriptor whose every write lands at the end of ``path``, atomically."""
+    if sys.platform == "win32":
+        return _open_append_windows(path)
+    return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+
+if sys.platform == "win32":  # pragma: no cover - Windows only
+
+    def _open_append_windows(path: Path) -> int:
+        import ctypes
+        import msvcrt
+        from ctypes import wintypes
+
+        file_append_data, synchronize = 0x0004, 0x00100000
+        share_all = 0x1 | 0x2 | 0x4  # read, write, delete: other writers and readers welcome
+        open_always, attribute_normal = 4, 0x80
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        create = kernel32.CreateFileW
+        create.argtypes = [
+            wintypes.LPCWSTR,
+            wintypes.DWORD,
+            wintypes.DWORD,
+            wintypes.LPVOID,
+            wintypes.DWORD,
+            wintypes.DWORD,
+            wintypes.HANDLE,
+        ]
+        create.restype = wintypes.HANDLE
+        handle = create(
+            str(path),
+            file_append_data | synchronize,  # no FILE_WRITE_DATA: writes always append
+            share_all,
+            None,
+            open_always,
+            attribute_normal,
+            None,
+        )
+        if handle is None or handle == wintypes.HANDLE(-1).value:
+            raise ctypes.WinError(ctypes.get_last_error())
+        try:
+            # no O_APPEND here: the handle appends; the runtime must not seek first
+            return msvcrt.open_osfhandle(handle, os.O_WRONLY | os.O_BINARY)
+        except OSError:
+            kernel32.CloseHandle(handle)
+            raise
 
 
 def log_entries(entries: Iterable[ActivityEntry]) -> str | None:

@@ -4,9 +4,12 @@ Two modes (issue 4):
 
 * **Retry now** (default): the retry file itself goes back to ``ccr.box``, keeping its
   history and 7-day window. It is one no-clobber rename on the same share
-  (:func:`safefs.rename_no_clobber`), which is atomic: at every instant the file is in
-  exactly one box. Never ``shutil.move``, never an overwrite.
-* **Resubmit as new request** (``new=True``): a fresh CCR for that machine is written into
+  (:func:`safefs.move_no_clobber`), which is atomic: at every instant the file is in
+  exactly one box. Never ``shutil.move``, never an overwrite. Should the two boxes ever
+  sit on different volumes (a junction, a DFS link), the move copies to a temporary
+  name in ``ccr.box``, flushes, renames, then deletes the retry file: a crash in between
+  leaves the request in both boxes (the one documented duplicate), never in neither.
+* **Resubmit as new request** (``mode="new"``): a fresh CCR for that machine is written into
   ``ccr.box`` through the safe writer (Forced CCR per ``forced``); the retry file is
   removed only after the new one exists. A crash between the two leaves a duplicate (the
   new request and the old retry file), never a loss.
@@ -23,7 +26,7 @@ Rules, per file; every file gets a :class:`ResubmitOutcome` and the batch goes o
 * Two resubmits over the same files at once: the rename succeeds for exactly one of them;
   the other sees ``already processed`` (source gone) or ``already queued``.
 
-Cancelling (``cancelled()`` returning True) stops before the next file; the file being
+Cancelling (``cancel()`` returning True) stops before the next file; the file being
 moved is finished first. :func:`undo` moves a batch's files that still wait in ``ccr.box``
 back to ``ccrretry.box``. Every outcome is written to the activity log.
 
@@ -45,7 +48,7 @@ from .activity import ActivityEntry, ActivityLog, current_user
 from .ccr import MAX_FILE_BYTES, CcrRecord, new_request, parse_bytes, serialize
 from .names import check_machine_name
 from .queue import request_file_name
-from .safefs import TEMP_SUFFIX, rename_no_clobber, write_new_file
+from .safefs import TEMP_SUFFIX, move_no_clobber, write_new_file
 from .site import Site, explain_os_error
 
 __all__ = [
@@ -153,18 +156,26 @@ def resubmit(
     site: Site,
     paths_or_records: Iterable[str | os.PathLike[str] | CcrRecord],
     *,
-    new: bool = False,
+    mode: str | None = None,
     forced: bool = True,
     progress: ProgressFn | None = None,
+    cancel: CancelledFn | None = None,
+    new: bool = False,
     cancelled: CancelledFn | None = None,
 ) -> BatchResult:
     """Move each retry-box request back into ``site.pending`` (see the module doc).
 
     ``paths_or_records``: files in ``site.retry``, as paths or as parsed records.
-    ``new``: write a fresh request per machine instead of moving the file.
-    ``progress(done, total, outcome)`` is called after each file; ``cancelled()`` before
-    each one. Never raises for a file's problem; each file gets an outcome.
+    ``mode``: ``"retry"`` (default: move the file as it is) or ``"new"`` (write a fresh
+    request per machine, Forced CCR per ``forced``); ``new=True`` is the same as
+    ``mode="new"``. ``progress(done, total, outcome)`` is called after each file;
+    ``cancel()`` (also accepted as ``cancelled``) before each one. Never raises for a
+    file's problem; each file gets an outcome. ValueError for an unknown ``mode``.
     """
+    if mode not in (None, "retry", "new"):
+        raise ValueError(f"unknown resubmit mode {mode!r}: use 'retry' or 'new'")
+    new = new or mode == "new"
+    cancelled = cancel if cancel is not None else cancelled
     items = [_as_item(x) for x in paths_or_records]
     result = BatchResult(site, MODE_NEW if new else MODE_RETRY)
     pending_names = _names_in(site.pending)
@@ -258,7 +269,7 @@ def _retry_now(
             return _gone(machine, source, destination)
         return _queued(machine, source, destination)
     try:
-        rename_no_clobber(source, destination)
+        move_no_clobber(source, destination)
     except FileExistsError:
         return _queued(machine, source, destination)
     except OSError as exc:
@@ -331,9 +342,12 @@ def undo(
     batch: BatchResult,
     *,
     progress: ProgressFn | None = None,
+    cancel: CancelledFn | None = None,
     cancelled: CancelledFn | None = None,
 ) -> BatchResult:
     """Move the batch's requests that still wait in ccr.box back to ccrretry.box.
+
+    ``cancel()`` (also accepted as ``cancelled``) is asked before each file.
 
     Retry-now requests are renamed back (no clobber). For "new request" batches the new
     file is taken out of ccr.box and the original retry file is restored byte for byte.
@@ -344,6 +358,7 @@ def undo(
     todo = [o for o in batch.outcomes if o.status == ResubmitStatus.RESUBMITTED]
     result = BatchResult(site, MODE_UNDO)
     user = current_user()
+    cancelled = cancel if cancel is not None else cancelled
     with ActivityLog() as log:
         for i, done in enumerate(todo):
             if cancelled is not None and cancelled():
@@ -376,7 +391,7 @@ def _undo_move(done: ResubmitOutcome) -> ResubmitOutcome:
     assert done.destination is not None
     src, dst = done.destination, done.source  # back the way it came
     try:
-        rename_no_clobber(src, dst)
+        move_no_clobber(src, dst)
     except FileExistsError:
         reason = f"{dst.name} is in ccrretry.box again; the request was left in ccr.box."
         return ResubmitOutcome(done.machine, src, dst, ResubmitStatus.FAILED, reason)
@@ -396,7 +411,7 @@ def _undo_new(site: Site, done: ResubmitOutcome, original: bytes) -> ResubmitOut
     # A failure in 2 puts the new request back; a crash leaves a duplicate, not a loss.
     parked = site.retry / f".{src.name}.{secrets.token_hex(4)}.undo{TEMP_SUFFIX}"
     try:
-        rename_no_clobber(src, parked)
+        move_no_clobber(src, parked)
     except OSError as exc:
         if isinstance(exc, FileNotFoundError) and not os.path.lexists(src):
             return _taken(done.machine, src, dst)
@@ -407,7 +422,7 @@ def _undo_new(site: Site, done: ResubmitOutcome, original: bytes) -> ResubmitOut
     except OSError as exc:
         put_back_error = ""
         try:
-            rename_no_clobber(parked, src)
+            move_no_clobber(parked, src)
         except OSError as back:
             put_back_error = f" The new request is kept as {parked}: {back.strerror or back}."
         if isinstance(exc, FileExistsError):

@@ -129,7 +129,9 @@ def move_no_clobber(src: str | os.PathLike[str], dst: str | os.PathLike[str]) ->
     """Move ``src`` to ``dst`` without overwriting; safe across volumes.
 
     Same volume: one atomic rename. Across volumes: copy to a temporary name beside
-    ``dst``, flush, rename into place, then delete ``src``.
+    ``dst``, flush, rename into place, then delete ``src``. A crash between the last two
+    steps leaves the request in both places, never in none; a ``src`` someone else took
+    meanwhile is not an error (the copy at ``dst`` stands).
     """
     try:
         rename_no_clobber(src, dst)
@@ -141,4 +143,5 @@ def move_no_clobber(src: str | os.PathLike[str], dst: str | os.PathLike[str]) ->
     with open(src, "rb") as fh:
         data = fh.read()
     write_new_file(d.parent, d.name, data)
-    os.unlink(src)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(src)

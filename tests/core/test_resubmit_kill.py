@@ -75,8 +75,8 @@ def test_killed_inside_a_rename_call_loses_nothing(site: Site) -> None:
     _run_and_get_killed(
         site,
         """
-        import ccrgui.core.resubmit as r
-        real = r.rename_no_clobber
+        import ccrgui.core.safefs as s
+        real = s.rename_no_clobber
         count = 0
         def rename_then_die(src, dst):
             global count
@@ -84,7 +84,7 @@ def test_killed_inside_a_rename_call_loses_nothing(site: Site) -> None:
             real(src, dst)
             if count == 120:
                 die()  # after the rename, before the outcome is recorded
-        r.rename_no_clobber = rename_then_die
+        s.rename_no_clobber = rename_then_die  # what move_no_clobber calls
         resubmit(site, list_request_files(site.retry))
         """,
     )
