@@ -190,11 +190,11 @@ def _split_lines(text: str) -> Iterator[str]:
 def parse_text(text: str) -> tuple[CcrDocument, list[str]]:
     """Split text into sections; also return complaints about control characters."""
     doc = CcrDocument()
-    current: Section | None = None
     problems: list[str] = []
     by_name: dict[str, Section] = {}  # folded name -> section: no rescan per header
     # one search over the whole text: per-line checks only for the rare file that needs them
     check = _CONTROL.search(text.replace("\r", "")) is not None
+    entries: list[tuple[str, str]] | None = None  # the current section's
     for raw in _split_lines(text):
         line = raw.strip(" \t")
         if not line:
@@ -209,16 +209,18 @@ def parse_text(text: str) -> tuple[CcrDocument, list[str]]:
             if current is None:
                 current = by_name[folded] = Section(name)
                 doc.sections.append(current)
+            entries = current.entries
             continue
-        if current is None:
+        if entries is None:
             continue
         key, sep, value = line.partition("=")
         if not sep:
             continue
-        key, value = key.strip(" \t"), value.strip(" \t")
+        # the line is stripped already: only the sides next to "=" can have blanks
+        key, value = key.rstrip(" \t"), value.lstrip(" \t")
         if check and (_CONTROL.search(value) or _CONTROL.search(key)):
             problems.append(f"control character in the value of '{_printable(key)}'")
-        current.entries.append((key, value))
+        entries.append((key, value))
     return doc, problems
 
 
