@@ -1,13 +1,26 @@
-"""Read every ``*.ccr`` in a box into records. Other files (temporaries, Inproc) are ignored."""
+"""Read every ``*.ccr`` in a box into records. Other files (temporaries, Inproc) are ignored.
+
+:func:`read_box` is one pass of the incremental :class:`~ccrgui.core.scanner.BoxScanner`
+(the GUI keeps a scanner per box and re-reads only what changed); the filters are what
+``ccr list`` offers.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from .ccr import CcrRecord, parse_file
+from .ccr import CcrRecord
 
-__all__ = ["is_request_file", "list_request_files", "read_box"]
+__all__ = [
+    "expiring_within",
+    "is_request_file",
+    "list_request_files",
+    "read_box",
+    "with_error",
+]
 
 
 def is_request_file(name: str) -> bool:
@@ -22,5 +35,30 @@ def list_request_files(box: str | os.PathLike[str]) -> list[Path]:
 
 
 def read_box(box: str | os.PathLike[str]) -> list[CcrRecord]:
-    """One record per request file (unreadable ones carry a problem). Raises OSError."""
-    return [parse_file(p) for p in list_request_files(box)]
+    """One record per request file, sorted by file name (unreadable ones carry a
+    problem). Raises OSError when the box cannot be listed."""
+    from .scanner import BoxScanner, BoxUnreachable
+
+    scanner = BoxScanner(box)
+    try:
+        scanner.scan()
+    except BoxUnreachable as exc:
+        raise exc.error from None
+    finally:
+        scanner.close()
+    return scanner.records()
+
+
+def with_error(records: Iterable[CcrRecord], code: int) -> list[CcrRecord]:
+    """The records whose last error is ``code`` (unsigned 32-bit)."""
+    return [r for r in records if r.last_error_code == code]
+
+
+def expiring_within(
+    records: Iterable[CcrRecord], hours: float, now: datetime | None = None
+) -> list[CcrRecord]:
+    """Records the site server gives up on within ``hours`` (already expired included:
+    they are deleted at its next pass). Records without an Initial Request Date have no
+    known expiry and are left out."""
+    limit = (now or datetime.now()) + timedelta(hours=hours)
+    return [r for r in records if r.expires_at is not None and r.expires_at <= limit]
