@@ -64,6 +64,10 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self.file_opener = None  # set by the app (issue 5: detail windows)
+        from .box_view import BoxView
+
+        self.box_view = BoxView(self)
+        self.box_view.attach(self)
         self.statusBar().showMessage("Ready")
         if not restore_geometry(self, "main"):
             self.resize(1200, 720)

@@ -72,7 +72,7 @@ def test_second_ccrgui_hands_the_file_to_the_running_window(
     try:
         _wait_for(
             lambda: _xdotool(display, "search", "--onlyvisible", "--pid", str(first.pid)),
-            20,
+            60,  # a loaded CI machine can take a while to start Python and Qt
             "the first instance's main window",
         )
         started = time.monotonic()
