@@ -7,6 +7,7 @@ atomically (see :mod:`safefs`) and a pending request is never overwritten.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,11 +59,21 @@ def request_file_name(machine: str) -> str:
     return f"{machine}.ccr"
 
 
+_TRAILING_COMMENT = re.compile(r"[ \t]#")
+
+
 def read_name_list(lines: Iterable[str]) -> list[str]:
-    """Names from a list, one per line; blank lines and ``#`` comments are ignored."""
+    """Names from a list, one per line; blank lines and ``#`` comments are ignored.
+
+    A comment is a line starting with ``#`` or a ``#`` after white space (``PC1  # lab``).
+    A ``#`` inside a name (``PC#1``) stays, so validation names it instead of the list
+    silently queueing ``PC``."""
     names = []
     for line in lines:
-        text = line.split("#", 1)[0].strip(" \t\r\n")
+        text = line.strip(" \t\r\n")
+        if text.startswith("#"):
+            continue
+        text = _TRAILING_COMMENT.split(text, 1)[0].strip(" \t")
         if text:
             names.append(text)
     return names

@@ -154,6 +154,16 @@ def test_read_name_list_ignores_blanks_and_comments() -> None:
     assert read_name_list(lines) == ["PC1", "PC2", "PC3"]
 
 
+def test_a_hash_inside_a_name_is_not_a_comment(site: Site) -> None:
+    """``PC#1`` must not silently become ``PC``: the batch is refused, naming the name."""
+    names = read_name_list(["PC#1\n", "PC2\n"])
+    assert names == ["PC#1", "PC2"]
+    with pytest.raises(BatchInvalid) as info:
+        queue_requests(site, names)
+    assert "PC#1" in str(info.value)
+    assert list(site.pending.iterdir()) == []
+
+
 def test_request_file_name_always_ends_in_ccr() -> None:
     assert request_file_name("PC.ABC") == "PC.ABC.ccr"
 
