@@ -92,6 +92,9 @@ class ResubmitOutcome:
     reason: str = ""
     time: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     original: bytes | None = field(default=None, repr=False, compare=False)
+    # (size, mtime_ns) of the file this batch put in ccr.box: undo leaves a different
+    # request alone (the site server took ours and a colleague queued the same name)
+    stamp: tuple[int, int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -276,7 +279,25 @@ def _retry_now(
         return _move_failed(machine, source, destination, exc)
     if pending_names is not None:
         pending_names.add(source.name.casefold())
-    return ResubmitOutcome(machine, source, destination, ResubmitStatus.RESUBMITTED)
+    return ResubmitOutcome(
+        machine, source, destination, ResubmitStatus.RESUBMITTED, stamp=_stamp(destination)
+    )
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
+def _not_ours(done: ResubmitOutcome, src: Path) -> bool:
+    """``src`` in ccr.box is no longer the file this batch put there."""
+    if done.stamp is None:
+        return False
+    now = _stamp(src)
+    return now is not None and now != done.stamp
 
 
 def _move_failed(machine: str, source: Path, destination: Path, exc: OSError) -> ResubmitOutcome:
@@ -331,7 +352,13 @@ def _resubmit_new(
             + explain_os_error(exc, f"delete {source.name}")
         )
     return ResubmitOutcome(
-        machine, source, destination, ResubmitStatus.RESUBMITTED, reason, original=original
+        machine,
+        source,
+        destination,
+        ResubmitStatus.RESUBMITTED,
+        reason,
+        original=original,
+        stamp=_stamp(destination),
     )
 
 
@@ -387,9 +414,22 @@ def _taken(machine: str, source: Path, destination: Path) -> ResubmitOutcome:
     )
 
 
+def _replaced(done: ResubmitOutcome, src: Path, dst: Path) -> ResubmitOutcome:
+    return ResubmitOutcome(
+        done.machine,
+        src,
+        dst,
+        ResubmitStatus.ALREADY_PROCESSED,
+        f"The site server already took the request; the {src.name} now in ccr.box is a "
+        "newer one (queued since) and was left alone.",
+    )
+
+
 def _undo_move(done: ResubmitOutcome) -> ResubmitOutcome:
     assert done.destination is not None
     src, dst = done.destination, done.source  # back the way it came
+    if _not_ours(done, src):
+        return _replaced(done, src, dst)
     try:
         move_no_clobber(src, dst)
     except FileExistsError:
@@ -406,6 +446,8 @@ def _undo_move(done: ResubmitOutcome) -> ResubmitOutcome:
 def _undo_new(site: Site, done: ResubmitOutcome, original: bytes) -> ResubmitOutcome:
     assert done.destination is not None
     src, dst = done.destination, done.source
+    if _not_ours(done, src):
+        return _replaced(done, src, dst)
     # 1. take the new request out of the site server's reach, atomically, under a name
     #    no scan lists; 2. restore the original (no clobber); 3. drop the new request.
     # A failure in 2 puts the new request back; a crash leaves a duplicate, not a loss.

@@ -294,6 +294,25 @@ def test_undo_only_touches_what_the_batch_moved(site: Site) -> None:
     assert (site.pending / "pc2.ccr").read_bytes() == b"someone else's"
 
 
+@pytest.mark.parametrize("new", [False, True])
+def test_undo_leaves_a_colleagues_newer_request_of_the_same_name_alone(
+    site: Site, new: bool
+) -> None:
+    """The site server took our PC1.ccr, then a colleague queued PC1 again: undo must
+    not move the colleague's request out of ccr.box."""
+    batch = resubmit(site, [retry_file(site, "PC1")], new=new)
+    (site.pending / "PC1.ccr").unlink()  # processed
+    theirs = serialize(new_request("PC1", forced=False))
+    (site.pending / "PC1.ccr").write_bytes(theirs)
+
+    (outcome,) = undo(batch).outcomes
+
+    assert outcome.status == S.ALREADY_PROCESSED
+    assert "left alone" in outcome.reason
+    assert boxes(site) == ([], ["PC1.ccr"])
+    assert (site.pending / "PC1.ccr").read_bytes() == theirs
+
+
 def test_undo_never_overwrites_a_file_back_in_the_retry_box(site: Site) -> None:
     src = retry_file(site, "PC1")
     batch = resubmit(site, [src])
