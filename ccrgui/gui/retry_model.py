@@ -449,7 +449,7 @@ class RetryTableModel(QAbstractTableModel):
 
     def update_files(self, changed: Sequence[ScannedFile | Row]) -> None:
         index = self._index()
-        moved: list[int] = []
+        touched: list[Row] = []
         for scanned in changed:
             i = index.get(scanned.record.file)
             if i is None:
@@ -460,10 +460,9 @@ class RetryTableModel(QAbstractTableModel):
             self._counts[new.error_key] += 1
             self._rows[i] = new
             self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
-            if self._sort_column >= 0 and not self._in_order(i):
-                moved.append(i)
-        if moved:
-            self._reorder(moved)
+            touched.append(new)
+        if touched and self._sort_column >= 0 and not self._unsorted:
+            self._reorder(touched)  # after all updates: neighbours may have changed too
         if changed:
             self.counts_changed.emit()
 
@@ -546,12 +545,16 @@ class RetryTableModel(QAbstractTableModel):
             return False
         return not (i + 1 < len(self._rows) and self._less(self._key(self._rows[i + 1]), key))
 
-    def _reorder(self, rows: list[int]) -> None:
-        """Move the rows at ``rows`` (changed values) to where they now sort."""
+    def _reorder(self, changed: list[Row]) -> None:
+        """Move the ``changed`` rows that are out of place to where they now sort."""
+        at = self._index()
+        rows = [r for r in changed if not self._in_order(at[r.record.file])]
+        if not rows:
+            return
         if len(rows) > 32:
             self._resort()
             return
-        for row in [self._rows[i] for i in rows]:
+        for row in rows:
             i = self._rows.index(row)  # earlier moves shift rows
             if self._in_order(i):
                 continue
@@ -565,6 +568,11 @@ class RetryTableModel(QAbstractTableModel):
             self._rows.insert(pos, row)
             self.endMoveRows()
         self._index_stale = True
+        # a row placed while another changed row was still out of place may be off; the
+        # unchanged rows keep their order, so checking the changed ones checks the table
+        at = self._index()
+        if not all(self._in_order(at[r.record.file]) for r in changed):
+            self._resort()
 
     def _resort(self) -> None:
         self._unsorted = False
@@ -596,13 +604,15 @@ class RetryTableModel(QAbstractTableModel):
 
 
 class RetryFilterProxy(QSortFilterProxyModel):
-    """Filters the box table by text (any column, as typed) and by one error code
+    """Filters the box table by text (every typed word, anywhere in the row's names, addresses
+    and error words) and by one error code
     (``PROBLEM`` for invalid files). Sorting is delegated to the source model."""
 
     def __init__(self, source: RetryTableModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._source = source
         self._needle = ""
+        self._words: list[str] = []
         self._error: int | None = None
         self._error_set = False
         self.setSourceModel(source)
@@ -619,7 +629,12 @@ class RetryFilterProxy(QSortFilterProxyModel):
     def set_text(self, text: str) -> None:
         needle = text.strip().casefold()
         if needle != self._needle:
-            self._change(lambda: setattr(self, "_needle", needle))
+
+            def change() -> None:
+                # every word, anywhere: "access denied" finds "Access is denied."
+                self._needle, self._words = needle, needle.split()
+
+            self._change(change)
 
     def set_error(self, code: int | None) -> None:
         """Only rows whose key is ``code`` (PROBLEM, NO_ERROR or a code); None: all."""
@@ -645,7 +660,8 @@ class RetryFilterProxy(QSortFilterProxyModel):
         row = self._source.row_at(source_row)
         if self._error_set and row.error_key != self._error:
             return False
-        return not self._needle or self._needle in row.haystack
+        hay = row.haystack
+        return all(word in hay for word in self._words)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._source.sort(column, order)
