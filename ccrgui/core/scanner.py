@@ -230,6 +230,11 @@ class BoxScanner:
                         st = entry.stat()  # free on Windows: it came with the listing
                     except FileNotFoundError:
                         continue  # gone since the listing (the site server took it)
+                    except OSError:
+                        # one entry that cannot be examined (a symlink loop, no access):
+                        # read it, so it becomes a row saying why, not an offline box
+                        listing[entry.path] = _Stamp(-1, 0)
+                        continue
                     listing[entry.path] = _Stamp(st.st_size, st.st_mtime_ns)
         except OSError as exc:
             self.offline = BoxUnreachable(self.box, exc)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QScrollArea,
+    QSizePolicy,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -221,6 +222,8 @@ class BoxView(QWidget):
         self.progress.hide()
         self.status_label = QLabel()
         self.status_label.setObjectName("boxStatus")
+        # a long share path must not stop the window from being made narrower
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status_label, 1)
         bottom.addWidget(self.progress)
@@ -280,6 +283,7 @@ class BoxView(QWidget):
         self.proxy.layoutChanged.connect(self._update_status)
         self.loader.progress.connect(self._progress)
         self.loader.state_changed.connect(self._state_changed)
+        self.loader.scan_finished.connect(self._update_counts)  # the strip is right at once
         self.destroyed.connect(self.loader.stop)
 
     # ------------------------------------------------------------------ which box
@@ -397,6 +401,7 @@ class BoxView(QWidget):
             button.setChecked(k == key and key is not None)
 
     def _update_counts(self) -> None:
+        self._counts_timer.stop()
         counts = self.model.error_counts()
         total = sum(counts.values())
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -98,20 +98,20 @@ class Column:
     key: str
     title: str
     tip: str
-    width: int  # default width in pixels
+    width: int  # default width in pixels (Machine to Expires fit a 1200 px window)
     numeric: bool = False
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("machine", "Machine", "Machine Name in the request", 150),
-    Column("domain", "Domain", "Domain recorded by the site server", 80),
+    Column("machine", "Machine", "Machine Name in the request", 130),
+    Column("domain", "Domain", "Domain recorded by the site server", 70),
     Column("ip", "IP", "IP addresses recorded for the machine", 110),
-    Column("attempts", "Attempts", "Number of processing attempts so far", 70, numeric=True),
-    Column("error", "Last error", "Last error code (hex for HRESULTs) and its name", 220),
-    Column("meaning", "Meaning", "What the last error means, in words", 260),
-    Column("initial", "Initial request", "When the request was first made", 130),
-    Column("latest", "Latest attempt", "When the site server last tried", 130),
-    Column("expires", "Expires", "The site server gives up 7 days after the request", 110),
+    Column("attempts", "Attempts", "Number of processing attempts so far", 72, numeric=True),
+    Column("error", "Last error", "Last error code (hex for HRESULTs) and its name", 180),
+    Column("meaning", "Meaning", "What the last error means, in words", 210),
+    Column("initial", "Initial request", "When the request was first made", 122),
+    Column("latest", "Latest attempt", "When the site server last tried", 122),
+    Column("expires", "Expires", "The site server gives up 7 days after the request", 104),
     Column("file", "File", "File name in the box", 140),
     Column("modified", "Modified", "When the file last changed", 130),
 )

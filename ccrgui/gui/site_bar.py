@@ -4,7 +4,7 @@ SANDBOX badge for the practice site) and, in red, why it cannot be reached."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..core.site import Site
 
@@ -38,6 +38,8 @@ class SiteBar(QFrame):
         self.path_label = QLabel("")
         self.path_label.setObjectName("sitePath")
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # a long share path must not stop the window from being made narrower
+        self.path_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.state_label = QLabel("")
         self.state_label.setObjectName("siteState")
         self.state_label.setWordWrap(True)
@@ -55,6 +57,7 @@ class SiteBar(QFrame):
         self.name_label.setText(site.name)
         self.badge.setVisible(site.sandbox)
         self.path_label.setText(str(site.root))
+        self.path_label.setToolTip(str(site.root))
         self.set_error("")
 
     def set_error(self, message: str) -> None:
