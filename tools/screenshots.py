@@ -108,6 +108,25 @@ def detail_broken(window: MainWindow) -> QWidget:
     return _detail(path)
 
 
+def retry_filtered(window: MainWindow) -> QWidget:
+    """A busier retry box (60 generated requests), filtered to Access is denied by
+    clicking its count in the summary strip."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from gen_retry import generate
+
+    assert window.site is not None
+    view = window.box_view
+    generate(window.site.retry, 60, seed=7)
+    passes = view.loader.passes
+    view.refresh()
+    settle(lambda: view.loader.passes > passes)
+    settle(ms=500)
+    view.summary_buttons[5].click()
+    view.table.selectRow(0)
+    settle(ms=300)
+    return window
+
+
 SHOTS: list[tuple[str, Shot]] = [
     ("main-window", main_window),
     ("new-request", new_request_dialog),
@@ -116,6 +135,7 @@ SHOTS: list[tuple[str, Shot]] = [
     ("settings", settings_dialog),
     ("detail-retry", detail_retry),
     ("detail-broken", detail_broken),
+    ("retry-filtered", retry_filtered),
 ]
 
 

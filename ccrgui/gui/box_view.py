@@ -334,16 +334,18 @@ class BoxView(QWidget):
         self._set_box_buttons(retry, pending)
 
     def _set_box_buttons(self, retry: QAction, pending: QAction) -> None:
-        while self.box_buttons.count():
-            item = self.box_buttons.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
-        for act, name in ((retry, "retryBoxButton"), (pending, "pendingBoxButton")):
-            button = QToolButton()
-            button.setObjectName(name)
-            button.setDefaultAction(act)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            self.box_buttons.addWidget(button)
+        """The two switch buttons beside the filter show ``retry`` and ``pending``."""
+        if not self.box_buttons.count():
+            for name in ("retryBoxButton", "pendingBoxButton"):
+                button = QToolButton()
+                button.setObjectName(name)
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+                self.box_buttons.addWidget(button)
+        for i, act in enumerate((retry, pending)):
+            item = self.box_buttons.itemAt(i)
+            button = item.widget() if item is not None else None
+            if isinstance(button, QToolButton):
+                button.setDefaultAction(act)
 
     # ------------------------------------------------------------------ records
     def selected_records(self) -> list[CcrRecord]:
