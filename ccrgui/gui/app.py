@@ -96,7 +96,11 @@ def start(argv: Sequence[str]) -> MainWindow | None:
     from .main_window import MainWindow
 
     window = MainWindow(site_arg=args.site)
-    opener = FileOpener(window, on_open_site=window.open_site_root)
+    opener = FileOpener(
+        window,
+        on_resubmit=window.resubmit_ui.resubmit_record,
+        on_open_site=window.open_site_root,
+    )
     opener.handle_file_open_events(app)
     opener.accept_drops_on(window)
     window.file_opener = opener

@@ -68,6 +68,10 @@ class MainWindow(QMainWindow):
 
         self.box_view = BoxView(self)
         self.box_view.attach(self)
+        from .resubmit_ui import ResubmitController
+
+        self.resubmit_ui = ResubmitController(self)  # Resubmit, Undo (issue 4)
+        self.activity_window: QWidget | None = None
         self.statusBar().showMessage("Ready")
         if not restore_geometry(self, "main"):
             self.resize(1200, 720)
@@ -151,9 +155,11 @@ class MainWindow(QMainWindow):
             self.box_group.addAction(act)
         self.act_retry_box.setChecked(True)
         self.act_activity = self._action(
-            "&Activity log", None, "Ctrl+L", tip="Who queued and resubmitted what, and when"
+            "&Activity log",
+            self.open_activity,
+            "Ctrl+L",
+            tip="Who queued and resubmitted what, and when",
         )
-        self.act_activity.setEnabled(False)
         self.act_settings = self._action(
             "&Settings…",
             self.open_settings,
@@ -398,6 +404,26 @@ class MainWindow(QMainWindow):
             self.site_arg = None
         self._default_seen = cfg.default_site
         self.reload_site()
+
+    # ------------------------------------------------------------------ activity log
+    def open_activity(self) -> QWidget:
+        """Ctrl+L: the activity log window (one per main window), read again."""
+        from .activity_view import ActivityWindow
+
+        if self.activity_window is None:
+            self.activity_window = ActivityWindow(self)
+            self.resubmit_ui.finished.connect(lambda _r: self._activity_changed())
+            self.queued.connect(lambda _o: self._activity_changed())
+        win = self.activity_window
+        win.show()
+        win.raise_()
+        win.activateWindow()
+        win.reload()
+        return win
+
+    def _activity_changed(self) -> None:
+        if self.activity_window is not None and self.activity_window.isVisible():
+            self.activity_window.reload()
 
     # ------------------------------------------------------------------ misc
     def show_error(self, title: str, text: str) -> QMessageBox:

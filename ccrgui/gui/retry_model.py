@@ -50,6 +50,7 @@ __all__ = [
     "Column",
     "RetryFilterProxy",
     "RetryTableModel",
+    "RowOutcome",
     "expiry_text",
 ]
 
@@ -114,6 +115,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("expires", "Expires", "The site server gives up 7 days after the request", 104),
     Column("file", "File", "File name in the box", 140),
     Column("modified", "Modified", "When the file last changed", 130),
+    Column("outcome", "Outcome", "What the last resubmit or undo did with this request", 260),
 )
 _NCOLS = len(COLUMNS)
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -129,6 +131,7 @@ _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
     COL_EXPIRES,
     COL_FILE,
     COL_MODIFIED,
+    COL_OUTCOME,
 ) = range(len(COLUMNS))
 
 
@@ -172,6 +175,18 @@ def _ip_key(ips: Sequence[str]) -> tuple[int, int, str] | None:
     except ValueError:
         return (9, 0, ips[0].casefold())
     return (ip.version, int(ip), "")
+
+
+@dataclass(frozen=True, slots=True)
+class RowOutcome:
+    """What the Outcome column shows for a file: ``kind`` is "ok", "warn" or "failed"."""
+
+    text: str
+    tip: str
+    kind: str = "ok"
+
+
+_OUTCOME_COLOURS = {"ok": "#1b5e20", "warn": "#8a5a00", "failed": "#b3261e"}
 
 
 class Row:
@@ -255,6 +270,8 @@ def _sort_value(column: int) -> Callable[[Row], Any]:
         r = lambda row: row.record.expires_at  # noqa: E731
     elif column == COL_FILE:
         r = lambda row: row.name  # noqa: E731
+    elif column == COL_OUTCOME:
+        r = lambda row: None  # noqa: E731  (the outcome lives in the model, not the row)
     else:
         r = lambda row: row.mtime_ns  # noqa: E731
     return r
@@ -284,6 +301,8 @@ class RetryTableModel(QAbstractTableModel):
         self._defer_sort = False
         self._unsorted = False
         self._warning_icon: QIcon | None = None
+        self._outcomes: dict[str, RowOutcome] = {}  # file -> last resubmit/undo outcome
+        self._outcome_icons: dict[str, QIcon] = {}
 
     # ------------------------------------------------------------------ Qt model API
     def rowCount(self, parent: Index = _ROOT) -> int:
@@ -318,6 +337,8 @@ class RetryTableModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         col = index.column()
+        if col == COL_OUTCOME:
+            return self._outcome_data(row, role)
         if role == _DISPLAY:
             if col == COL_EXPIRES:
                 return expiry_text(row.record.expires_at, self.now)
@@ -329,6 +350,8 @@ class RetryTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole:
             if col == COL_MACHINE and row.record.problem:
                 return self._warning()
+            if col == COL_MACHINE and self._outcomes:
+                return self._outcome_icon(row)
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, col)
@@ -353,6 +376,42 @@ class RetryTableModel(QAbstractTableModel):
             return QBrush(QColor("#8a1c12"))
         return None
 
+    def _outcome_data(self, row: Row, role: int) -> Any:
+        outcome = self._outcomes.get(row.record.file)
+        if outcome is None:
+            return None
+        if role == _DISPLAY:
+            return outcome.text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return outcome.tip
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor(_OUTCOME_COLOURS[outcome.kind]))
+        return None
+
+    def _outcome_icon(self, row: Row) -> QIcon | None:
+        outcome = self._outcomes.get(row.record.file)
+        if outcome is None:
+            return None
+        icon = self._outcome_icons.get(outcome.kind)
+        if icon is None:
+            pixmap = {
+                "ok": QStyle.StandardPixmap.SP_DialogApplyButton,
+                "warn": QStyle.StandardPixmap.SP_MessageBoxInformation,
+            }.get(outcome.kind, QStyle.StandardPixmap.SP_MessageBoxCritical)
+            icon = self._outcome_icons[outcome.kind] = QApplication.style().standardIcon(pixmap)
+        return icon
+
+    def set_outcomes(self, outcomes: dict[str, RowOutcome]) -> None:
+        """Show what a resubmit or undo did, per file (CcrRecord.file), in the Outcome
+        column. Kept for rows that come back later (undo), until replaced."""
+        self._outcomes.update(outcomes)
+        if self._rows:
+            last = len(self._rows) - 1
+            self.dataChanged.emit(self.index(0, 0), self.index(last, COL_OUTCOME))
+
+    def outcome(self, file: str) -> RowOutcome | None:
+        return self._outcomes.get(file)
+
     def _warning(self) -> QIcon:
         if self._warning_icon is None:
             style = QApplication.style()
@@ -361,6 +420,8 @@ class RetryTableModel(QAbstractTableModel):
 
     def _tooltip(self, row: Row, col: int) -> str | None:
         r = row.record
+        if col == COL_MACHINE and not r.problem and r.file in self._outcomes:
+            return self._outcomes[r.file].tip
         if r.problem and col in (COL_MACHINE, COL_MEANING, COL_ERROR):
             return f"{r.file}\nNot a valid CCR: {r.problem}"
         if col in (COL_ERROR, COL_MEANING) and r.last_error_code is not None:
