@@ -130,6 +130,7 @@ class _Watcher(QObject):
     """Owns a QFileSystemWatcher on its own thread (adding a path can block on a share)."""
 
     changed = Signal()
+    watching = Signal(str)  # the folder now watched ("" when none)
 
     def __init__(self) -> None:
         super().__init__()
@@ -143,8 +144,8 @@ class _Watcher(QObject):
         old = self._fsw.directories()
         if old:
             self._fsw.removePaths(old)
-        if path:
-            self._fsw.addPath(path)  # False when it cannot watch: polling still runs
+        # addPath is False when it cannot watch: polling still runs
+        self.watching.emit(path if path and self._fsw.addPath(path) else "")
 
     def _changed(self, _path: str) -> None:
         self.changed.emit()
@@ -248,9 +249,15 @@ class BoxLoader(QObject):
         self._debounce.setInterval(debounce_ms)
         self._debounce.timeout.connect(self.refresh)
         self._watching: Path | None = None
+        self.watched: Path | None = None  # what change notification covers (None: polling)
         self._watch = _WatchHandle(self._debounce.start) if watch else None
+        if self._watch is not None:
+            self._watch.watcher.watching.connect(self._watched)
 
     # ------------------------------------------------------------------ control
+    def _watched(self, path: str) -> None:
+        self.watched = Path(path) if path else None
+
     def set_poll_seconds(self, seconds: float) -> None:
         self._poll.setInterval(max(1000, int(seconds * 1000)))
 
