@@ -127,6 +127,34 @@ def retry_filtered(window: MainWindow) -> QWidget:
     return window
 
 
+def resubmit_confirm(window: MainWindow) -> QWidget:
+    window.box_view.table.clearSelection()  # all visible rows: one error, filtered
+    dlg = window.resubmit_ui.resubmit()
+    assert dlg is not None
+    settle()
+    return dlg
+
+
+def activity_log(window: MainWindow) -> QWidget:
+    ui, view = window.resubmit_ui, window.box_view
+    view.filter_by_error(None)
+    done: list[object] = []
+    ui.finished.connect(done.append)
+    for machines, mode in ((["KIOSK-02", "WKS-LAB-07"], None), (["FINANCE12"], "new")):
+        view.select_files([r.file for r in view.model.records() if r.machine_name in machines])
+        before = len(done)
+        dlg = ui.resubmit(mode)
+        if dlg is not None:
+            dlg.accept()
+        settle(lambda n=before: len(done) > n)
+    ui.undo_last()
+    settle(lambda: len(done) == 3)
+    win = window.open_activity()
+    win.resize(1240, 360)
+    settle(lambda: "Reading" not in win.status.text())
+    return win
+
+
 SHOTS: list[tuple[str, Shot]] = [
     ("main-window", main_window),
     ("new-request", new_request_dialog),
@@ -136,6 +164,8 @@ SHOTS: list[tuple[str, Shot]] = [
     ("detail-retry", detail_retry),
     ("detail-broken", detail_broken),
     ("retry-filtered", retry_filtered),
+    ("resubmit-confirm", resubmit_confirm),
+    ("activity-log", activity_log),
 ]
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -50,7 +51,7 @@ Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 
 COLUMNS = ("Time", "User", "Site", "Action", "Machine", "From → To", "Result")
-WIDTHS = (140, 120, 110, 120, 140, 330, 300)
+WIDTHS = (140, 110, 100, 110, 120, 370, 160)  # Result takes the rest
 COL_TIME, COL_USER, COL_SITE, COL_ACTION, COL_MACHINE, COL_MOVE, COL_RESULT = range(7)
 
 _ACTIONS = {
@@ -271,10 +272,14 @@ class ActivityWindow(QWidget):
         self._generation += 1
         generation = self._generation
         self.status.setText("Reading the activity log…")
+
+        def current() -> bool:  # the window may be gone by the time the read ends
+            return shiboken6.isValid(self) and generation == self._generation
+
         run_task(
             lambda: read_activity(LIMIT),
-            lambda entries: generation == self._generation and self._loaded(entries),
-            lambda exc: generation == self._generation and self._failed(exc),
+            lambda entries: current() and self._loaded(entries),
+            lambda exc: current() and self._failed(exc),
         )
 
     def _loaded(self, entries: list[ActivityEntry]) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.resubmit import BatchResult, ResubmitOutcome, ResubmitStatus
+from ..core.resubmit import MODE_UNDO, BatchResult, ResubmitOutcome, ResubmitStatus
 from .retry_model import RowOutcome
 
 __all__ = [
@@ -109,14 +109,19 @@ class ConfirmDialog(QDialog):
         what = "request" if count == 1 else "requests"
         if selected:
             head = f"Resubmit the {count:,} selected {what} on {site_name}?"
+            scope = ""
         else:
-            where = f" ({filtered})" if filtered else ""
-            head = (
-                f"Nothing is selected: resubmit all {count:,} visible {what}{where} on {site_name}?"
-            )
+            head = f"Resubmit all {count:,} visible {what} on {site_name}?"
+            scope = "Nothing is selected, so this is every row the table shows."
+            if filtered:
+                scope += f" Showing: {filtered}."
         self.question = QLabel(f"<b>{_html(head)}</b>")
         self.question.setObjectName("confirmQuestion")
         self.question.setWordWrap(True)
+        self.scope = QLabel(scope)
+        self.scope.setObjectName("confirmScope")
+        self.scope.setWordWrap(True)
+        self.scope.setVisible(bool(scope))
         shown = ", ".join(machines[:NAMES_SHOWN])
         if len(machines) > NAMES_SHOWN:
             shown += f" and {len(machines) - NAMES_SHOWN:,} more"
@@ -130,6 +135,7 @@ class ConfirmDialog(QDialog):
         self.new_radio = QRadioButton("Resubmit as &new request")
         layout = QVBoxLayout(self)
         layout.addWidget(self.question)
+        layout.addWidget(self.scope)
         layout.addWidget(self.names)
         layout.addSpacing(6)
         for key, radio in (("retry", self.retry_radio), ("new", self.new_radio)):
@@ -245,7 +251,8 @@ class ResultsDialog(QDialog):
             if result.failed
             else QStyle.StandardPixmap.SP_MessageBoxInformation
         )
-        self.summary = QLabel(f"<b>{_html(result.summary().capitalize())}</b>")
+        what = "Undo" if result.mode == MODE_UNDO else "Resubmit"
+        self.summary = QLabel(f"<b>{what} on {_html(result.site.name)}: {result.summary()}</b>")
         self.summary.setObjectName("resultsSummary")
         self.summary.setWordWrap(True)
         notes = []
@@ -261,27 +268,27 @@ class ResultsDialog(QDialog):
         self.notes.setVisible(bool(notes))
         rank = {ResubmitStatus.FAILED: 0, ResubmitStatus.ALREADY_QUEUED: 1}
         rows = sorted(result.outcomes, key=lambda o: (rank.get(o.status, 2), o.machine.casefold()))
-        self.table = QTableWidget(len(rows), 4)
+        self.rows = rows
+        self.table = QTableWidget(len(rows), 3)
         self.table.setObjectName("resultsTable")
-        self.table.setHorizontalHeaderLabels(["Machine", "Outcome", "Reason", "File"])
+        self.table.setHorizontalHeaderLabels(["Machine", "Outcome", "Reason"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)
         for i, o in enumerate(rows):
-            shown = row_outcome(o)
-            cells = [o.machine, f"{o.status} {o.time:%H:%M}", o.reason, str(o.source)]
+            cells = [o.machine, f"{o.status} {o.time:%H:%M}", o.reason]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(shown.tip if j < 3 else text)
+                item.setToolTip(str(o.source) if j == 0 else row_outcome(o).tip)
                 if j == 1 and o.status == ResubmitStatus.FAILED:
                     item.setForeground(Qt.GlobalColor.darkRed)
                 self.table.setItem(i, j, item)
         header = self.table.horizontalHeader()
         header.resizeSection(0, 150)
-        header.resizeSection(1, 150)
-        header.resizeSection(2, 420)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(1, 130)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(lambda *_a: self.table.resizeRowsToContents())
         self.copy_button = QPushButton("&Copy list")
         self.copy_button.setToolTip("Copy machine, outcome and reason as tab-separated text")
         self.copy_button.clicked.connect(self.copy)
@@ -301,13 +308,18 @@ class ResultsDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
-        self.resize(980, 420)
+        self.resize(900, 420)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.table.resizeRowsToContents()
 
     def text(self) -> str:
+        """The list as tab-separated lines (what Copy list puts on the clipboard)."""
         lines = ["Machine\tOutcome\tReason\tFile"]
-        for i in range(self.table.rowCount()):
-            cells = [self.table.item(i, j) for j in range(4)]
-            lines.append("\t".join(c.text() if c else "" for c in cells))
+        for o in self.rows:
+            reason = " ".join(o.reason.split())
+            lines.append(f"{o.machine}\t{o.status} {o.time:%H:%M}\t{reason}\t{o.source}")
         return "\n".join(lines)
 
     def copy(self) -> None:

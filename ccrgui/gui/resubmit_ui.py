@@ -209,7 +209,7 @@ class ResubmitController(QObject):
             self.window,
             count=len(records),
             selected=selected,
-            site_name=site.label,
+            site_name=site.name,
             machines=[_machine(r) for r in records],
             mode=mode or "retry",
             forced=cfg.always_install,
@@ -223,12 +223,13 @@ class ResubmitController(QObject):
         return dlg
 
     def _filter_text(self) -> str:
+        """What the table is filtered to, in words ("" when it shows every row)."""
         parts = []
-        text = self.view.filter_edit.text().strip()
-        if text:
-            parts.append(f"filter “{text}”")
         if self.view.proxy.error is not None:
             parts.append(self.view.error_combo.currentText().rsplit(" — ", 1)[0])
+        text = self.view.filter_edit.text().strip()
+        if text:
+            parts.append(f"rows matching “{text}”")
         return ", ".join(parts)
 
     def _confirmed(
@@ -402,12 +403,14 @@ class ResubmitController(QObject):
         self.finished.emit(result)
 
     def _status_text(self, run: _Running, result: BatchResult) -> str:
-        site = result.site.label
+        site = result.site.name
         if run.kind == "undo":
             return f"Undo on {site}: {result.summary()}."
         how = "as new requests" if result.mode == MODE_NEW else ""
         scope = f" ({run.scope})" if run.scope else ""
         text = f"Resubmit {how}{scope} on {site}: {result.summary()}.".replace("  ", " ")
+        if result.failed:
+            text += " The Outcome column says why."
         if result.succeeded:
             text += " Ctrl+Z undoes it while the files wait in ccr.box."
         return text

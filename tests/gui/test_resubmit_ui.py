@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from ccrgui.core import resubmit as core_resubmit
@@ -176,8 +177,8 @@ def test_without_a_selection_ctrl_r_asks_about_all_visible_rows(
     window.box_view.table.clearSelection()
     press(qtbot, window, Qt.Key.Key_R)
     dlg = confirm(qtbot, window)
-    assert "Nothing is selected" in dlg.question.text()
-    assert f"all {len(MACHINES)} visible requests" in dlg.question.text()
+    assert f"all {len(MACHINES)} visible requests on SMS_LAB" in dlg.question.text()
+    assert dlg.scope.isVisibleTo(dlg) and "Nothing is selected" in dlg.scope.text()
     assert dlg.retry_radio.isChecked() and not dlg.new_radio.isChecked()  # the default
     assert not dlg.forced_box.isEnabled()  # only for new requests
     assert "and 2 more" in dlg.names.text()
@@ -299,6 +300,10 @@ def test_read_only_ccr_box_leaves_the_files_and_the_rows_say_why(
     listed = {dlg.table.item(i, 0).text() for i in range(2)}
     assert listed == set(chosen)
     assert "Could not move" in dlg.table.item(0, 2).text()
+    dlg.copy_button.click()
+    copied = QGuiApplication.clipboard().text().splitlines()
+    assert copied[0] == "Machine\tOutcome\tReason\tFile"
+    assert any(line.startswith("LAB-PC08\tfailed ") for line in copied)
     assert "2 failed" in window.statusBar().currentMessage()
     window.box_view.refresh()
     qtbot.waitUntil(lambda: not window.box_view.loader.scanning)
