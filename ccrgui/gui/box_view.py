@@ -283,7 +283,7 @@ class BoxView(QWidget):
         self.proxy.layoutChanged.connect(self._update_status)
         self.loader.progress.connect(self._progress)
         self.loader.state_changed.connect(self._state_changed)
-        self.loader.scan_finished.connect(self._update_counts)  # the strip is right at once
+        self.loader.scan_finished.connect(self._counts_after_pass)
         self.destroyed.connect(self.loader.stop)
 
     # ------------------------------------------------------------------ which box
@@ -427,13 +427,19 @@ class BoxView(QWidget):
             button.setCheckable(True)
             button.setText(f"{n:,}  {label}")
             button.setToolTip(f"{tip}\n\nClick to show only these {n:,} requests")
-            button.setAutoRaise(True)
+            button.setAutoRaise(False)
             button.clicked.connect(lambda checked, k=key: self._summary_clicked(k, checked))
             self.summary_layout.insertWidget(pos, button)
             self.summary_buttons[key] = button
         self.summary_scroll.setVisible(bool(ordered))
         self._sync_error_widgets()
         self._update_status()
+
+    def _counts_after_pass(self) -> None:
+        """Counts that changed are shown as soon as a pass is complete (not 150 ms later);
+        a pass that changed nothing leaves the strip and an open error list alone."""
+        if self._counts_timer.isActive():
+            self._update_counts()
 
     def _summary_clicked(self, key: int, checked: bool) -> None:
         self.filter_by_error(key if checked else None)

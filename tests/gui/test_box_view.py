@@ -523,3 +523,42 @@ def test_column_menu_hides_and_shows_columns(qtbot: QtBot, view: BoxView) -> Non
         if act.isChecked():
             act.trigger()
     assert header.count() - header.hiddenSectionCount() == 1
+
+
+@MENU
+def test_context_menu_opens_details_and_the_folder(
+    qtbot: QtBot, view: BoxView, retry_box: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    click_row(qtbot, view, "FINANCE12")
+    menu = _menu(qtbot, view, "FINANCE12")
+    _act(menu, "Open containing folder").trigger()
+    assert [u.toLocalFile() for u in opened] == [str(retry_box)]
+    _act(menu, "Open details").trigger()
+    menu.close()
+    _detail_for(qtbot, view, "FINANCE12")
+    view.table.clearSelection()
+    menu = _menu(qtbot, view, None)  # on empty space: nothing selected
+    assert not _act(menu, "Open details").isEnabled()
+    assert not _act(menu, "Copy machine names").isEnabled()
+    assert _act(menu, "Export visible rows").isEnabled()
+    menu.close()
+
+
+@MENU
+def test_a_refresh_that_changes_nothing_leaves_the_open_error_list_alone(
+    qtbot: QtBot, view: BoxView
+) -> None:
+    view.error_combo.showPopup()
+    popup = view.error_combo.view()
+    qtbot.waitUntil(popup.isVisible)
+    button = summary_button(view, 53)
+    with qtbot.waitSignal(view.loader.scan_finished):
+        view.refresh()  # as the poll timer does every few seconds
+    assert popup.isVisible()
+    assert summary_button(view, 53) is button
+    view.error_combo.hidePopup()
