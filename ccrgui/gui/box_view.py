@@ -446,6 +446,9 @@ class BoxView(QWidget):
 
     # ------------------------------------------------------------------ status
     def _update_status(self, *_args: object) -> None:
+        if self.box is None:
+            self.status_label.setText("No site open")  # not "0 requests": nothing was read
+            return
         total = self.model.rowCount()
         shown = self.proxy.rowCount()
         what = "request" if total == 1 else "requests"

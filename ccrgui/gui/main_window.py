@@ -78,6 +78,10 @@ class MainWindow(QMainWindow):
         state = qsettings().value("state/main")
         if state is not None:
             self.restoreState(state)
+        # a site that cannot be opened (share down, VPN not up yet) is tried again
+        self._site_retry = QTimer(self)
+        self._site_retry.setSingleShot(True)
+        self._site_retry.timeout.connect(lambda: self.site is None and self.reload_site())
         QTimer.singleShot(0, self.reload_site)
 
     # ------------------------------------------------------------------ actions
@@ -244,6 +248,7 @@ class MainWindow(QMainWindow):
             run_task(lambda: resolve_site(arg), opened, failed)
 
     def _site_opened(self, site: Site) -> None:
+        self._site_retry.stop()
         self.site = site
         if isinstance(self._central, QLabel):
             self._central.setText(
@@ -272,7 +277,15 @@ class MainWindow(QMainWindow):
             self._central.setText(
                 "The site cannot be opened. Check it in Settings (Ctrl+,), then press F5."
             )
-        self.site_bar.set_error(f"Offline: {message}")
+        retry = ""
+        if isinstance(exc, SiteError):
+            try:
+                seconds = load_config().poll_seconds
+            except ConfigError:
+                seconds = Config().poll_seconds
+            retry = f" Trying again every {seconds} s (F5: now)."
+            self._site_retry.start(seconds * 1000)
+        self.site_bar.set_error(f"Offline: {message}{retry}")
         self.setWindowTitle("ccrgui — site unavailable")
         self.site_failed.emit(message)
 

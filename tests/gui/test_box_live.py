@@ -235,3 +235,19 @@ def test_a_big_box_loads_with_progress_and_stays_usable(qtbot: QtBot, tmp_path: 
     assert attempts == sorted(attempts, reverse=True) and len(attempts) > 4900
     assert view.status_label.text().startswith("5,000 requests")
     view.grab()
+
+
+def test_a_site_down_at_start_opens_by_itself_when_it_is_back(qtbot: QtBot, tmp_path: Path) -> None:
+    save_config(Config(poll_seconds=2))
+    root = tmp_path / "SMS_ABC" / "inboxes"
+    window = open_window(qtbot, str(root))  # the share is not there yet
+    assert window.site is None
+    view = window.box_view
+    assert view.status_label.text() == "No site open"
+    assert "Trying again every 2 s" in window.site_bar.state_label.text()
+    make_inboxes(root)
+    put(root / "ccrretry.box", "BACK", 5)
+    qtbot.waitUntil(lambda: "BACK" in shown(view), timeout=15000)
+    assert window.site is not None
+    assert not window.site_bar.state_label.isVisible()
+    assert view.status_label.text().startswith("1 request ")
