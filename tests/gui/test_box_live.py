@@ -251,3 +251,24 @@ def test_a_site_down_at_start_opens_by_itself_when_it_is_back(qtbot: QtBot, tmp_
     assert window.site is not None
     assert not window.site_bar.state_label.isVisible()
     assert view.status_label.text().startswith("1 request ")
+
+
+def test_switching_boxes_while_a_big_one_loads_shows_only_the_new_box(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    inboxes = make_inboxes(tmp_path / "SMS_ABC" / "inboxes")
+    generate(inboxes / "ccrretry.box", 3000, seed=3)
+    for machine in ("QUEUED-1", "QUEUED-2"):
+        put(inboxes / "ccr.box", machine)
+    view = open_view(qtbot, None)
+    view.set_box(inboxes / "ccrretry.box")
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0)  # loading has begun
+    with qtbot.waitSignal(view.loader.scan_finished, timeout=30000):
+        view.set_box(inboxes / "ccr.box")
+    assert sorted(shown(view)) == ["QUEUED-1", "QUEUED-2"]
+    for _ in range(2):  # later passes: nothing of the old box turns up
+        with qtbot.waitSignal(view.loader.scan_finished, timeout=30000):
+            view.refresh()
+        assert sorted(shown(view)) == ["QUEUED-1", "QUEUED-2"]
+    assert not view.progress.isVisible()
+    assert view.status_label.text().startswith("2 requests")
