@@ -28,7 +28,17 @@ from datetime import datetime
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QFileSystemWatcher, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    Q_ARG,
+    QFileSystemWatcher,
+    QMetaObject,
+    QObject,
+    Qt,
+    QThread,
+    QTimer,
+    Signal,
+    Slot,
+)
 
 from ..core.scanner import BoxScanner, BoxUnreachable, ScanDiff
 from .retry_model import RetryTableModel, Row
@@ -172,28 +182,62 @@ def _stop_watcher_thread() -> None:
         _thread = None
 
 
+# Watchers are never destroyed, only reused: a QObject subclass made in Python is asked
+# for its Python overrides (disconnectNotify) whenever a receiver of its signals dies, and
+# a watcher deleted on its own thread while the GUI thread drops the last reference to it
+# left PySide looking up a freed object (a crash seen at exit of a window).
+_watchers: list[_Watcher] = []  # every watcher made: keeps their Python objects alive
+_idle: list[_Watcher] = []  # watchers whose handle stopped, watching nothing
+
+
 class _WatchHandle(QObject):
     """A watcher on the watcher thread. ``watch(path)`` from the GUI thread; ``on_change``
-    is called on the GUI thread."""
+    is called on the GUI thread; ``watching(path)`` says what is watched ("" none)."""
 
-    request = Signal(str)
+    watching = Signal(str)
 
     def __init__(self, on_change: Callable[[], None]) -> None:
         super().__init__()
-        self.watcher = _Watcher()
-        self.watcher.moveToThread(_watcher_thread())
-        self.request.connect(self.watcher.watch)
-        self.watcher.changed.connect(on_change)
+        if _idle:
+            self.watcher = _idle.pop()
+        else:
+            self.watcher = _Watcher()
+            self.watcher.moveToThread(_watcher_thread())
+            _watchers.append(self.watcher)
+        self._on_change = on_change
+        self._stopped = False
+        self.watcher.changed.connect(self._changed)
+        self.watcher.watching.connect(self._watching)
+
+    @Slot()
+    def _changed(self) -> None:
+        if not self._stopped:
+            self._on_change()
+
+    @Slot(str)
+    def _watching(self, path: str) -> None:
+        if not self._stopped:
+            self.watching.emit(path)
 
     def watch(self, path: Path | None) -> None:
-        if shiboken6.isValid(self):
-            self.request.emit(str(path) if path else "")
+        if not self._stopped:
+            self._ask(str(path) if path else "")
+
+    def _ask(self, path: str) -> None:
+        """Run ``watcher.watch(path)`` on the watcher's thread (in order of asking)."""
+        QMetaObject.invokeMethod(
+            self.watcher, "watch", Qt.ConnectionType.QueuedConnection, Q_ARG(str, path)
+        )
 
     def stop(self) -> None:
-        if shiboken6.isValid(self):
-            self.request.emit("")
-        if shiboken6.isValid(self.watcher):
-            self.watcher.deleteLater()  # on its own thread, after the request
+        """Watch nothing and hand the watcher back for the next handle."""
+        if self._stopped or not shiboken6.isValid(self):
+            return
+        self._stopped = True
+        self._ask("")  # queued: runs before any later handle's request
+        self.watcher.changed.disconnect(self._changed)
+        self.watcher.watching.disconnect(self._watching)
+        _idle.append(self.watcher)
 
 
 # --------------------------------------------------------------------------- loader
@@ -252,7 +296,7 @@ class BoxLoader(QObject):
         self.watched: Path | None = None  # what change notification covers (None: polling)
         self._watch = _WatchHandle(self._debounce.start) if watch else None
         if self._watch is not None:
-            self._watch.watcher.watching.connect(self._watched)
+            self._watch.watching.connect(self._watched)
 
     # ------------------------------------------------------------------ control
     def _watched(self, path: str) -> None:

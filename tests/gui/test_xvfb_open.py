@@ -31,14 +31,20 @@ def _wait_for(predicate, timeout: float, what: str):  # type: ignore[no-untyped-
 def display(tmp_path: Path) -> Iterator[str]:
     for tool in ("Xvfb", "xdotool", "xwd", "convert"):
         assert shutil.which(tool), f"{tool} missing: .ci/run installs it"
-    number = next(n for n in range(90, 190) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+    # -displayfd: Xvfb picks a free display itself and writes its number when it is ready
+    # to take clients (choosing a number here raced with other test runs on the machine)
+    read_end, write_end = os.pipe()
     xvfb = subprocess.Popen(
-        ["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        pass_fds=(write_end,),
     )
+    os.close(write_end)
     try:
-        _wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), 10, "Xvfb")
+        with os.fdopen(read_end) as ready:
+            number = ready.readline().strip()
+        assert number.isdigit(), "Xvfb did not start"
         yield f":{number}"
     finally:
         xvfb.terminate()
@@ -68,13 +74,27 @@ def test_second_ccrgui_hands_the_file_to_the_running_window(
     env = _env(display)
     sample = tmp_path / "SALES-PC9.ccr"
     shutil.copy(samples / "retry-rpc-signed.ccr", sample)
-    first = subprocess.Popen([sys.executable, "-m", "ccrgui"], env=env, stderr=subprocess.PIPE)
+    first_err = tmp_path / "first-instance.stderr"
+    with first_err.open("wb") as err:
+        first = subprocess.Popen([sys.executable, "-m", "ccrgui"], env=env, stderr=err)
+
+    def said() -> str:
+        return first_err.read_text(errors="replace")
+
     try:
-        _wait_for(
-            lambda: _xdotool(display, "search", "--onlyvisible", "--pid", str(first.pid)),
-            60,  # a loaded CI machine can take a while to start Python and Qt
-            "the first instance's main window",
-        )
+        try:
+            _wait_for(
+                lambda: (
+                    first.poll() is not None
+                    or _xdotool(display, "search", "--onlyvisible", "--pid", str(first.pid))
+                ),
+                60,  # a loaded CI machine can take a while to start Python and Qt
+                "the first instance's main window",
+            )
+        except AssertionError:
+            first.kill()
+            raise AssertionError(f"no window; the first instance said: {said()}") from None
+        assert first.poll() is None, f"the first instance exited: {said()}"
         started = time.monotonic()
         second = subprocess.run(
             [sys.executable, "-m", "ccrgui", sample.name],  # relative to its own cwd
@@ -118,7 +138,5 @@ def test_second_ccrgui_hands_the_file_to_the_running_window(
         except subprocess.TimeoutExpired:
             first.kill()
             first.wait()
-        errors = first.stderr.read().decode(errors="replace") if first.stderr else ""
-        if first.stderr:
-            first.stderr.close()
+        errors = said()
     assert "Traceback" not in errors, errors
