@@ -464,3 +464,5 @@ class MainWindow(QMainWindow):
         s.setValue("state/main", self.saveState())
         s.sync()
         super().closeEvent(event)
+        if event.isAccepted():
+            self.box_view.loader.stop()  # no more scans, polling or watching
