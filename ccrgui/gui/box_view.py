@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -207,7 +214,19 @@ class BoxView(QWidget):
         vh.hide()
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # never measure 50k rows
         vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        # The column titles live in a C++ model of their own, so the header never calls
+        # into Python: through the proxy each section cost three Python calls per role,
+        # six roles a paint, each waiting for the GIL while a scan parses (50-120 ms
+        # freezes during a 10k load, bench/bench_gui_load.py). Set it again after any
+        # table.setModel().
+        self.header_model = QStandardItemModel(0, len(COLUMNS), self)
+        for i, col in enumerate(COLUMNS):
+            self.header_model.setHeaderData(i, Qt.Orientation.Horizontal, col.title)
+            self.header_model.setHeaderData(
+                i, Qt.Orientation.Horizontal, col.tip, Qt.ItemDataRole.ToolTipRole
+            )
         header = self.table.horizontalHeader()
+        header.setModel(self.header_model)
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
