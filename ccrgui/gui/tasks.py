@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 __all__ = ["Worker", "pool", "run_task"]
@@ -55,6 +56,12 @@ class _Runnable(QRunnable):
             self._relay.done.emit(result)
 
 
+def _owner_gone(callback: Callable[..., Any]) -> bool:
+    """``callback`` is a method of a Qt object that has been deleted."""
+    owner = getattr(callback, "__self__", None)
+    return isinstance(owner, QObject) and not shiboken6.isValid(owner)
+
+
 def _default_error(exc: BaseException) -> None:
     log.error("background task failed", exc_info=(type(exc), exc, exc.__traceback__))
 
@@ -72,6 +79,8 @@ def run_task(
     def finish(callback: Callable[[Any], None], value: Any) -> None:
         _live.discard(relay)
         relay.deleteLater()
+        if _owner_gone(callback):
+            return  # e.g. the window that asked was closed meanwhile
         callback(value)
 
     relay.done.connect(lambda result: finish(on_done, result))
@@ -107,16 +116,18 @@ class Worker(QObject):
         relay.progress.connect(self.progress)
 
         def done(result: Any) -> None:
-            self.running = False
             _live.discard(relay)
             relay.deleteLater()
-            self.finished.emit(result)
+            if shiboken6.isValid(self):  # not when its window was closed meanwhile
+                self.running = False
+                self.finished.emit(result)
 
         def failed(exc: Any) -> None:
-            self.running = False
             _live.discard(relay)
             relay.deleteLater()
-            self.failed.emit(exc)
+            if shiboken6.isValid(self):
+                self.running = False
+                self.failed.emit(exc)
 
         relay.done.connect(done)
         relay.failed.connect(failed)

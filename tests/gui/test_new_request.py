@@ -106,9 +106,8 @@ def test_a_pasted_list_queues_every_machine(qtbot: QtBot, window: MainWindow, si
     dlg.set_list_text("PC1\n\n# comment\npc2.corp.example\nPC3  \n")
     assert dlg.count_label.text().startswith("3 machine(s)")
 
-    qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
-
-    qtbot.waitUntil(lambda: len(os.listdir(site.pending)) == 3)
+    with qtbot.waitSignal(window.queued):  # the batch is done: no temporary file left
+        qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
     assert sorted(os.listdir(site.pending)) == ["PC1.ccr", "PC3.ccr", "pc2.corp.example.ccr"]
     qtbot.waitUntil(lambda: "Queued 3" in window.statusBar().currentMessage())
 
@@ -169,8 +168,9 @@ def test_pasting_several_lines_into_the_name_field_switches_to_a_list(
     assert dlg.list_mode and dlg.list_edit.isVisible()
     assert dlg.names() == ["PC1", "PC2", "PC3"]
     assert dlg.ok_button.isEnabled()
-    qtbot.keyClick(dlg.list_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: len(os.listdir(site.pending)) == 3)
+    with qtbot.waitSignal(window.queued):
+        qtbot.keyClick(dlg.list_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert sorted(os.listdir(site.pending)) == ["PC1.ccr", "PC2.ccr", "PC3.ccr"]
 
 
 def test_a_name_with_a_hash_in_a_list_is_refused_not_cut_short(
