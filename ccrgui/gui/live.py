@@ -229,6 +229,8 @@ class _WatchHandle(QObject):
 
     def _ask(self, path: str) -> None:
         """Run ``watcher.watch(path)`` on the watcher's thread (in order of asking)."""
+        if not shiboken6.isValid(self.watcher):
+            return  # the interpreter is shutting down
         QMetaObject.invokeMethod(
             self.watcher, "watch", Qt.ConnectionType.QueuedConnection, Q_ARG(str, path)
         )

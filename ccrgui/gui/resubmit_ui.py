@@ -44,7 +44,7 @@ from .resubmit_dialogs import (
     ResultsDialog,
     row_outcome,
 )
-from .retry_model import COL_EXPIRES, COL_OUTCOME
+from .retry_model import COL_MACHINE, COL_OUTCOME
 from .tasks import Worker
 
 if TYPE_CHECKING:
@@ -433,9 +433,9 @@ class ResubmitController(QObject):
             bar().showMessage(text)
 
     def _show_outcome_column(self) -> None:
-        """Bring the Outcome column beside Expires once (from the far end, where it is
-        added), so outcomes show in a normal window; rows also get an icon and a tooltip on
-        the machine name. A column the user placed elsewhere stays where it is."""
+        """Bring the Outcome column beside Machine once (from the far end, where it is
+        added), so outcomes show in any window; rows also get an icon and a tooltip on the
+        machine name. A column the user placed elsewhere stays where it is."""
         header = self.view.table.horizontalHeader()
         if header.isSectionHidden(COL_OUTCOME):
             header.setSectionHidden(COL_OUTCOME, False)
@@ -444,4 +444,4 @@ class ResubmitController(QObject):
         self._outcome_column_placed = True
         at = header.visualIndex(COL_OUTCOME)
         if at == header.count() - 1:
-            header.moveSection(at, header.visualIndex(COL_EXPIRES) + 1)
+            header.moveSection(at, header.visualIndex(COL_MACHINE) + 1)

@@ -22,7 +22,7 @@ from ccrgui.core.sandbox import demo_retry_request
 from ccrgui.gui.app import start
 from ccrgui.gui.main_window import MainWindow
 from ccrgui.gui.resubmit_dialogs import ConfirmDialog, ResultsDialog
-from ccrgui.gui.retry_model import COL_EXPIRES, COL_MACHINE, COL_OUTCOME
+from ccrgui.gui.retry_model import COL_MACHINE, COL_OUTCOME
 from tests.gui.conftest import make_inboxes, open_window
 from tests.readonly_dir import unwritable
 
@@ -316,7 +316,7 @@ def test_read_only_ccr_box_leaves_the_files_and_the_rows_say_why(
     assert outcome_text(window, "LAB-PC02") == ""
     assert not window.resubmit_ui.act_undo.isEnabled()  # nothing moved: nothing to undo
     header = window.box_view.table.horizontalHeader()
-    assert header.visualIndex(COL_OUTCOME) == header.visualIndex(COL_EXPIRES) + 1
+    assert header.visualIndex(COL_OUTCOME) == header.visualIndex(COL_MACHINE) + 1
     row = window.box_view.model.row_of(str(retry / "LAB-PC01.ccr"))
     assert row is not None
     machine = window.box_view.model.index(row, COL_MACHINE)  # seen without scrolling
