@@ -140,7 +140,7 @@ class CcrRecord:
         """The record as the CLI's JSON prints it (exactly these keys)."""
 
         def iso(d: datetime | None) -> str | None:
-            return None if d is None else d.strftime("%Y-%m-%dT%H:%M:%S")
+            return None if d is None else d.isoformat(timespec="seconds")  # 3x strftime
 
         return {
             "file": self.file,
