@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import io
 import json
 import signal
@@ -150,7 +151,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     site = _site(args.site)
     box = site.box(args.box)
     try:
-        records = read_box(box)
+        records = read_box(box, keep_text=False)
     except OSError as exc:
         raise CliError(f"cannot list {box}: {exc.strerror or exc}") from exc
     if code is not None:
@@ -205,7 +206,7 @@ def cmd_resubmit(args: argparse.Namespace) -> int:
         raise CliError("give machine names, --all or --error CODE", EXIT_USAGE)
     site = _site(args.site)
     try:
-        records = read_box(site.retry)
+        records = read_box(site.retry, keep_text=False)
     except OSError as exc:
         raise CliError(f"cannot list {site.retry}: {exc.strerror or exc}") from exc
     not_found: list[str] = []
@@ -402,6 +403,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A command runs once and exits, and records hold no reference cycles: the cyclic
+    # collector would only re-walk every record already read, again and again (a quarter
+    # of `ccr list` on 50,000 files). Reference counting still frees what is dropped.
+    gc.disable()
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
