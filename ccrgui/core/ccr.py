@@ -161,6 +161,16 @@ class CcrRecord:
         }
 
 
+def time_left(expires_at: datetime, now: datetime) -> tuple[int, int, int] | None:
+    """(days, hours, minutes) from ``now`` until ``expires_at``; None once it has passed."""
+    seconds = int((expires_at - now).total_seconds())
+    if seconds <= 0:
+        return None
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    return days, hours, rest // 60
+
+
 # --------------------------------------------------------------------------- decoding
 
 

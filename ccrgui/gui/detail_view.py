@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.ccr import CcrRecord
+from ..core.ccr import CcrRecord, time_left
 from ..core.errors import describe
 
 __all__ = ["DetailView", "describe_expiry", "hex_dump"]  # and DetailWindow, see __getattr__
@@ -44,12 +44,10 @@ def describe_expiry(expires_at: datetime | None, now: datetime) -> str:
     """``expires in 2 days 3 hours``, ``expires in 40 minutes``, ``expired``."""
     if expires_at is None:
         return "unknown (no Initial Request Date)"
-    seconds = int((expires_at - now).total_seconds())
-    if seconds <= 0:
+    left = time_left(expires_at, now)
+    if left is None:
         return "expired"
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
+    days, hours, minutes = left
     if days:
         parts = [_plural(days, "day")] + ([_plural(hours, "hour")] if hours else [])
     elif hours:

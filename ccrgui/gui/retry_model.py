@@ -37,7 +37,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QStyle
 
-from ..core.ccr import CcrRecord
+from ..core.ccr import CcrRecord, time_left
 from ..core.errors import ErrorInfo, describe
 from ..core.scanner import ScanDiff, ScannedFile
 
@@ -181,12 +181,10 @@ def expiry_text(expires_at: datetime | None, now: datetime) -> str:
     """``in 3 days 4 h``, ``in 5 h 20 min``, ``in 12 min``, ``expired`` ("" if unknown)."""
     if expires_at is None:
         return ""
-    seconds = int((expires_at - now).total_seconds())
-    if seconds <= 0:
+    left = time_left(expires_at, now)
+    if left is None:
         return "expired"
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
+    days, hours, minutes = left
     if days:
         return f"in {days} day{'s' if days > 1 else ''}" + (f" {hours} h" if hours else "")
     if hours:

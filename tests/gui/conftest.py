@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gc
+import logging
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,3 +56,23 @@ def window(qtbot: QtBot) -> MainWindow:
 def site(window: MainWindow) -> Site:
     assert window.site is not None
     return window.site
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[MainWindow]]:
+    """The app's real start-up (ccrgui.gui.app.start): tests append the windows it made;
+    its process-wide hooks and log file are undone afterwards."""
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    windows: list[MainWindow] = []
+    yield windows
+    for w in windows:
+        w.close()
+        w.deleteLater()
+    for h in root.handlers[:]:
+        if h not in handlers:
+            root.removeHandler(h)
+            h.close()
+    root.setLevel(level)

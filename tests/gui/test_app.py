@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,25 +29,6 @@ def test_first_start_opens_the_labelled_sandbox_site(window: MainWindow) -> None
     assert "sandbox" in window.windowTitle().lower()
     assert str(paths.data_dir()) in window.site_bar.path_label.text()
     assert window.site.retry.is_dir() and window.site.pending.is_dir()
-
-
-@pytest.fixture
-def started(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[MainWindow]]:
-    """Run the app's real start-up; undo its process-wide hooks and log file afterwards."""
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    windows: list[MainWindow] = []
-    yield windows
-    for w in windows:
-        w.close()
-        w.deleteLater()
-    for h in root.handlers[:]:
-        if h not in handlers:
-            root.removeHandler(h)
-            h.close()
-    root.setLevel(level)
 
 
 def test_ccrgui_site_dir_opens_that_site_for_this_run(

@@ -3,10 +3,7 @@ files move into ccr.box and their rows leave the table; Ctrl+Z brings them back.
 
 from __future__ import annotations
 
-import logging
-import sys
 import threading
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -378,25 +375,6 @@ def test_a_file_the_site_server_took_meanwhile_is_already_processed(
 
 
 # --------------------------------------------------------------------------- detail window
-
-
-@pytest.fixture
-def started(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[MainWindow]]:
-    """The app's real start-up; its process-wide hooks and log file undone afterwards."""
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
-    log = logging.getLogger()
-    handlers, level = list(log.handlers), log.level
-    windows: list[MainWindow] = []
-    yield windows
-    for w in windows:
-        w.close()
-        w.deleteLater()
-    for h in log.handlers[:]:
-        if h not in handlers:
-            log.removeHandler(h)
-            h.close()
-    log.setLevel(level)
 
 
 def test_the_detail_windows_resubmit_moves_its_file(
