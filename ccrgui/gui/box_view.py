@@ -341,6 +341,12 @@ class BoxView(QWidget):
     def box(self) -> Path | None:
         return self.loader.box
 
+    def set_poll_seconds(self, seconds: float) -> None:
+        """Read the box every ``seconds`` (Settings' refresh interval)."""
+        self.poll_seconds = float(seconds)
+        self.loader.set_poll_seconds(self.poll_seconds)
+        self._state_changed()  # the offline banner names the interval
+
     def refresh(self) -> None:
         """F5: read the box again now."""
         self.loader.refresh()

@@ -312,6 +312,11 @@ class BoxLoader(QObject):
     def set_poll_seconds(self, seconds: float) -> None:
         self._poll.setInterval(max(1000, int(seconds * 1000)))
 
+    @property
+    def poll_seconds(self) -> float:
+        """How often the box is read without being asked."""
+        return self._poll.interval() / 1000
+
     def set_box(self, box: Path | None) -> None:
         """Show ``box`` (None: nothing). The old rows go; the first pass starts now."""
         self._generation += 1

@@ -416,6 +416,7 @@ class MainWindow(QMainWindow):
         if cfg.default_site != self._default_seen:
             self.site_arg = None
         self._default_seen = cfg.default_site
+        self.box_view.set_poll_seconds(cfg.poll_seconds)  # the new interval applies now
         self.reload_site()
 
     # ------------------------------------------------------------------ activity log

@@ -150,3 +150,14 @@ def test_switch_site_menu_lists_sandbox_and_sites_and_switches(
         window.menu_sites.actions()[0].trigger()  # back to the sandbox, though ABC is set
     assert window.site is not None and window.site.sandbox
     assert window.site_bar.badge.isVisible()
+
+
+def test_a_new_refresh_interval_applies_to_the_open_table_at_once(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    dlg = open_settings(qtbot, window)
+    dlg.poll_seconds.setValue(3)
+    qtbot.mouseClick(dlg.buttons.buttons()[0], Qt.MouseButton.LeftButton)
+
+    assert load_config().poll_seconds == 3
+    assert window.box_view.loader.poll_seconds == 3  # no restart needed
