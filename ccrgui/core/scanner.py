@@ -88,10 +88,7 @@ class ScanDiff:
         self.done, self.total, self.final = later.done, later.total, later.final
 
 
-@dataclass(frozen=True, slots=True)
-class _Stamp:
-    size: int
-    mtime_ns: int
+_Stamp = tuple[int, int]  # (size, mtime_ns) from the listing; a plain tuple: 10k per pass
 
 
 _Read = bytes | OSError
@@ -233,9 +230,9 @@ class BoxScanner:
                     except OSError:
                         # one entry that cannot be examined (a symlink loop, no access):
                         # read it, so it becomes a row saying why, not an offline box
-                        listing[entry.path] = _Stamp(-1, 0)
+                        listing[entry.path] = (-1, 0)
                         continue
-                    listing[entry.path] = _Stamp(st.st_size, st.st_mtime_ns)
+                    listing[entry.path] = (st.st_size, st.st_mtime_ns)
         except OSError as exc:
             self.offline = BoxUnreachable(self.box, exc)
             raise self.offline from exc
@@ -338,8 +335,8 @@ class BoxScanner:
             digest = hash(data)
             if known is not None and self._digests.get(path) == digest:
                 self._remember(path, stamp, now_ns)  # same bytes: at most a new mtime
-                if (known.size, known.mtime_ns) != (stamp.size, stamp.mtime_ns):
-                    scanned = ScannedFile(known.record, stamp.size, stamp.mtime_ns)
+                if (known.size, known.mtime_ns) != stamp:
+                    scanned = ScannedFile(known.record, *stamp)
                     self._records[path] = scanned
                     diff.changed.append(scanned)
                 return
@@ -351,13 +348,13 @@ class BoxScanner:
         if known is not None and self._digests.get(path) == digest:
             return
         self._digests[path] = digest
-        scanned = ScannedFile(record, stamp.size, stamp.mtime_ns)
+        scanned = ScannedFile(record, *stamp)
         self._records[path] = scanned
         (diff.changed if known is not None else diff.added).append(scanned)
 
     def _remember(self, path: str, stamp: _Stamp, now_ns: int) -> None:
         self._stamps[path] = stamp
-        if abs(now_ns - stamp.mtime_ns) < self.settle_ns:
+        if abs(now_ns - stamp[1]) < self.settle_ns:
             self._again.add(path)  # may still be being written: read it once more
         else:
             self._again.discard(path)
