@@ -468,3 +468,52 @@ def test_arbitrary_text_in_any_encoding_never_raises(text: str, encoding: str) -
     data = (HEADER.join(["[", "]\r\n"]) + text).encode(encoding, errors="replace")
     rec = parse_bytes(data)
     json.dumps(rec.to_json())
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def _reference_date(value: str | None) -> datetime | None:
+    """What dates mean (DOMAIN.md): the formats site servers write, and nothing else."""
+    if not value:
+        return None
+    for fmt in ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y"):
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+_DATE_CHARS = st.sampled_from(list("0123456789/: +-.,TZ\u0661"))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.one_of(
+        st.text(_DATE_CHARS, min_size=17, max_size=21),
+        st.builds(
+            lambda mo, d, y, h, mi, s: f"{mo:02d}/{d:02d}/{y:04d} {h:02d}:{mi:02d}:{s:02d}",
+            st.integers(0, 13),
+            st.integers(0, 32),
+            st.integers(1, 9999),
+            st.integers(0, 25),
+            st.integers(0, 61),
+            st.integers(0, 61),
+        ),
+    )
+)
+def test_dates_parse_exactly_as_strptime_would(value: str) -> None:
+    from ccrgui.core.ccr import _parse_date
+
+    assert _parse_date(value) == _reference_date(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["11/28/2026 13:45:07", "02/29/2024 00:00:00", "12/31/9999 23:59:59", "11/28/2026 134507,0"],
+)
+def test_usual_dates_and_their_near_misses(value: str) -> None:
+    from ccrgui.core.ccr import _parse_date
+
+    assert _parse_date(value) == _reference_date(value)
