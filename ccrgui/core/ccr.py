@@ -254,12 +254,12 @@ def _parse_date(value: str | None) -> datetime | None:
         and value.isascii()
     ):
         try:
-            d = datetime.fromisoformat(f"{value[6:10]}-{value[:2]}-{value[3:5]}T{value[11:]}")
+            fast = datetime.fromisoformat(f"{value[6:10]}-{value[:2]}-{value[3:5]}T{value[11:]}")
         except ValueError:
             pass  # the paths below decide
         else:
-            if d.tzinfo is None and not d.microsecond:
-                return d
+            if fast.tzinfo is None and not fast.microsecond:
+                return fast
     usual = _USUAL_DATE.fullmatch(value)  # what site servers write: 10x faster than strptime
     if usual is not None:
         mo, d, y, h, mi, sec = map(int, usual.groups())
