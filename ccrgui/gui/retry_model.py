@@ -272,8 +272,12 @@ class Row:
         return self._cells
 
 
-def _sort_value(column: int) -> Callable[[Row], Any]:
-    """The typed value ``column`` sorts on (None sorts last)."""
+_OUTCOME_RANK = {"failed": 0, "warn": 1, "ok": 2}  # failures first when sorted ascending
+
+
+def _sort_value(column: int, outcomes: dict[str, RowOutcome] | None = None) -> Callable[[Row], Any]:
+    """The typed value ``column`` sorts on (None sorts last); ``outcomes`` are the
+    model's, for the Outcome column."""
     r: Callable[[Row], Any]
     if column == COL_MACHINE:
         r = lambda row: (row.record.machine_name or "").casefold() or None  # noqa: E731
@@ -296,7 +300,12 @@ def _sort_value(column: int) -> Callable[[Row], Any]:
     elif column == COL_FILE:
         r = lambda row: row.name  # noqa: E731
     elif column == COL_OUTCOME:
-        r = lambda row: None  # noqa: E731  (the outcome lives in the model, not the row)
+        known = outcomes or {}
+
+        def r(row: Row) -> tuple[int, str] | None:
+            o = known.get(row.record.file)
+            return None if o is None else (_OUTCOME_RANK.get(o.kind, 3), o.text.casefold())
+
     else:
         r = lambda row: row.mtime_ns  # noqa: E731
     return r
@@ -371,7 +380,7 @@ class RetryTableModel(QAbstractTableModel):
         if role == OBJECT_ROLE:
             return row.record
         if role == SORT_ROLE:
-            return _sort_value(col)(row)
+            return _sort_value(col, self._outcomes)(row)
         if role == Qt.ItemDataRole.DecorationRole:
             if col == COL_MACHINE and row.record.problem:
                 return self._warning()
@@ -433,6 +442,8 @@ class RetryTableModel(QAbstractTableModel):
         if self._rows:
             last = len(self._rows) - 1
             self.dataChanged.emit(self.index(0, 0), self.index(last, COL_OUTCOME))
+            if self._sort_column == COL_OUTCOME:
+                self._resort()
 
     def outcome(self, file: str) -> RowOutcome | None:
         return self._outcomes.get(file)
@@ -602,7 +613,7 @@ class RetryTableModel(QAbstractTableModel):
             self._resort()
 
     def _key(self, row: Row) -> tuple[bool, Any, str]:
-        value = _sort_value(self._sort_column)(row)
+        value = _sort_value(self._sort_column, self._outcomes)(row)
         return (value is None, value, row.name)
 
     def _less(self, a: tuple[bool, Any, str], b: tuple[bool, Any, str]) -> bool:
@@ -665,7 +676,7 @@ class RetryTableModel(QAbstractTableModel):
         column = self._sort_column
         if column < 0 or not self._rows:
             return
-        value = _sort_value(column)
+        value = _sort_value(column, self._outcomes)
         keyed = [(value(r), r.name, i) for i, r in enumerate(self._rows)]
         present = [k for k in keyed if k[0] is not None]
         missing = [k for k in keyed if k[0] is None]

@@ -24,12 +24,14 @@ from ccrgui.gui.retry_model import (
     COL_MACHINE,
     COL_MEANING,
     COL_MODIFIED,
+    COL_OUTCOME,
     NO_ERROR,
     OBJECT_ROLE,
     PROBLEM,
     SORT_ROLE,
     RetryFilterProxy,
     RetryTableModel,
+    RowOutcome,
 )
 
 ASC, DESC = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder
@@ -208,6 +210,23 @@ def test_errors_sort_by_code_and_expires_by_date(model: RetryTableModel) -> None
     assert column(model, COL_EXPIRES) == ["expired", "in 1 day", "in 5 days", ""]
     model.sort(COL_EXPIRES, DESC)
     assert machines(model) == ["A", "B", "C", "D"]
+
+
+def test_outcomes_sort_failures_first_and_rows_without_one_last(
+    model: RetryTableModel,
+) -> None:
+    add(model, scanned("A"), scanned("B"), scanned("C"), scanned("D"))
+    model.sort(COL_OUTCOME, ASC)
+    model.set_outcomes(
+        {
+            f"{BOX}/A.ccr": RowOutcome("resubmitted 14:02", "", "ok"),
+            f"{BOX}/C.ccr": RowOutcome("failed: access denied", "", "failed"),
+            f"{BOX}/D.ccr": RowOutcome("already queued", "", "warn"),
+        }
+    )
+    assert machines(model) == ["C", "D", "A", "B"]  # re-sorted as outcomes arrive
+    model.sort(COL_OUTCOME, DESC)
+    assert machines(model) == ["A", "D", "C", "B"]
 
 
 def test_sort_role_gives_typed_values(model: RetryTableModel) -> None:
