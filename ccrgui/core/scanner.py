@@ -157,6 +157,9 @@ class BoxScanner:
         self.settle_ns = int(settle_seconds * 1e9)
         self.clock = clock
         self.last_good_scan: float | None = None  # clock() of the last complete listing
+        # (st_dev, st_ino) of the box folder at the last listing: a folder renamed away
+        # and made again is another folder, and a watch on the old one sees nothing
+        self.folder_id: tuple[int, int] | None = None
         self.offline: BoxUnreachable | None = None  # why the last pass failed, if it did
         self._stamps: dict[str, _Stamp] = {}  # file -> stamp of the content we hold
         self._digests: dict[str, int] = {}  # file -> hash of the bytes we parsed
@@ -217,6 +220,8 @@ class BoxScanner:
     def _list(self) -> dict[str, _Stamp]:
         listing: dict[str, _Stamp] = {}
         try:
+            st_box = os.stat(self.box)
+            self.folder_id = (st_box.st_dev, st_box.st_ino)
             with os.scandir(self.box) as it:
                 for entry in it:
                     if not is_request_file(entry.name):

@@ -161,7 +161,11 @@ class _Watcher(QObject):
         # addPath is False when it cannot watch: polling still runs
         self.watching.emit(path if path and self._fsw.addPath(path) else "")
 
-    def _changed(self, _path: str) -> None:
+    def _changed(self, path: str) -> None:
+        assert self._fsw is not None
+        if path not in self._fsw.directories():
+            # the folder itself went (deleted, renamed): the watch died with it
+            self.watching.emit("")
         self.changed.emit()
 
 
@@ -300,6 +304,7 @@ class BoxLoader(QObject):
         self._debounce.setInterval(debounce_ms)
         self._debounce.timeout.connect(self.refresh)
         self._watching: Path | None = None
+        self._watched_folder: tuple[int, int] | None = None
         self.watched: Path | None = None  # what change notification covers (None: polling)
         self._watch = _WatchHandle(self._debounce.start) if watch else None
         if self._watch is not None:
@@ -308,6 +313,8 @@ class BoxLoader(QObject):
     # ------------------------------------------------------------------ control
     def _watched(self, path: str) -> None:
         self.watched = Path(path) if path else None
+        if not path:
+            self._watching = None  # the next good pass watches the box (again)
 
     def set_poll_seconds(self, seconds: float) -> None:
         self._poll.setInterval(max(1000, int(seconds * 1000)))
@@ -470,9 +477,13 @@ class BoxLoader(QObject):
         self.offline = error
         if error is None and scanner is not None and scanner.last_good_scan is not None:
             self.last_good = datetime.fromtimestamp(scanner.last_good_scan)
-            if self._watch is not None and (was_offline or self._watching != self.box):
+            folder = scanner.folder_id
+            if self._watch is not None and (
+                was_offline or self._watching != self.box or folder != self._watched_folder
+            ):
                 self._watching = self.box
-                self._watch.watch(self.box)  # (again) after a recovery
+                self._watched_folder = folder
+                self._watch.watch(self.box)  # (again) after a recovery or a new folder
         self.passes += 1
         self._set_scanning(False)
         self.state_changed.emit()

@@ -5,6 +5,7 @@ itself, on a local folder and on a real SMB share; a big box loads with progress
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -45,6 +46,28 @@ def test_a_dropped_file_appears_through_the_watcher(qtbot: QtBot, box: Path) -> 
     assert view.status_label.text().startswith("5 requests")
     (box / "PC-A.ccr").unlink()
     qtbot.waitUntil(lambda: "PC-A" not in shown(view))
+
+
+@pytest.mark.parametrize("how", ["deleted", "renamed away"])
+def test_a_box_folder_made_again_is_watched_again(qtbot: QtBot, box: Path, how: str) -> None:
+    """The box deleted or renamed away and created anew (a restore, a script): the watch
+    on the old folder is dead, so the new one is watched; files dropped into it still
+    show up without F5 or polling."""
+    view = open_view(qtbot, box, watch=True)  # polling once an hour: only the watcher
+    qtbot.waitUntil(lambda: view.loader.watched == box)
+    passes = view.loader.passes
+    if how == "deleted":
+        shutil.rmtree(box)  # the watcher sees this one itself
+    else:
+        box.rename(box.with_name("ccrretry.old"))  # change notification says nothing
+    box.mkdir()
+    put(box, "PC-NEW", 5)
+    if how == "renamed away":
+        view.refresh()  # what the next poll does
+    qtbot.waitUntil(lambda: view.loader.passes > passes and shown(view) == ["PC-NEW"])
+    qtbot.waitUntil(lambda: view.loader.watched == box)
+    put(box, "DROPPED-LATER", 53)
+    qtbot.waitUntil(lambda: "DROPPED-LATER" in shown(view))
 
 
 def test_polling_sees_new_changed_and_removed_files(qtbot: QtBot, box: Path) -> None:
