@@ -460,6 +460,13 @@ class MainWindow(QMainWindow):
         self._last_message = box
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.resubmit_ui.running is not None:
+            # files are being moved: stop after the current one, then close
+            self.statusBar().showMessage("Stopping the resubmit after the current file…")
+            self.resubmit_ui.idle.connect(self.close, Qt.ConnectionType.SingleShotConnection)
+            self.resubmit_ui.cancel()
+            event.ignore()
+            return
         save_geometry(self, "main")
         s = qsettings()
         s.setValue("state/main", self.saveState())

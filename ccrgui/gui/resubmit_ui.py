@@ -88,6 +88,7 @@ class ResubmitController(QObject):
     """
 
     finished = Signal(object)
+    idle = Signal()  # a batch ended, whichever way
     confirm_opened = Signal(object)
     results_opened = Signal(object)
 
@@ -368,6 +369,7 @@ class ResubmitController(QObject):
         )
         self.update_actions()
         self.view.refresh()
+        self.idle.emit()
 
     def _finished(self, result: BatchResult) -> None:
         run = self._end()
@@ -401,6 +403,7 @@ class ResubmitController(QObject):
         self.update_actions()
         self.view.refresh()  # moved files leave the table, files moved back come back
         self.finished.emit(result)
+        self.idle.emit()
 
     def _status_text(self, run: _Running, result: BatchResult) -> str:
         site = result.site.name

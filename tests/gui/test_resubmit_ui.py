@@ -362,6 +362,34 @@ def test_cancel_stops_the_batch_after_the_current_file(
     assert window.act_resubmit.isEnabled()
 
 
+def test_closing_the_window_mid_batch_stops_after_the_current_file_then_closes(
+    qtbot: QtBot, window: MainWindow, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_move = core_resubmit.move_no_clobber
+    first_done = threading.Event()
+    release = threading.Event()
+
+    def move_then_wait(src: Path, dst: Path) -> None:
+        real_move(src, dst)
+        if not first_done.is_set():
+            first_done.set()
+            assert release.wait(10), "the test never released the batch"
+
+    monkeypatch.setattr(core_resubmit, "move_no_clobber", move_then_wait)
+    press(qtbot, window, Qt.Key.Key_R)
+    qtbot.mouseClick(confirm(qtbot, window).ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(first_done.is_set)
+
+    window.close()  # the admin closes the window while files move
+    assert window.isVisible()  # not yet: the batch is stopping
+    with qtbot.waitSignal(window.resubmit_ui.idle, timeout=10000):
+        release.set()
+    qtbot.waitUntil(lambda: not window.isVisible())
+    # every request is in exactly one box: one moved, the rest never started
+    assert len(names_in(root / "ccr.box")) == 1
+    assert len(names_in(root / "ccrretry.box")) == len(MACHINES) - 1
+
+
 def test_a_file_the_site_server_took_meanwhile_is_already_processed(
     qtbot: QtBot, window: MainWindow, root: Path
 ) -> None:
