@@ -247,7 +247,8 @@ class BoxScanner:
         self, chunk_size: int, chunk_seconds: float, cancelled: Callable[[], bool]
     ) -> Iterator[ScanDiff]:
         started = self.clock()
-        listing = self._list()
+        with _GcPaused():  # 10,000 new tuples would start collections of every record held
+            listing = self._list()
         now_ns = int(self.clock() * 1e9)
         removed = [f for f in self._records if f not in listing]
         for f in removed:
