@@ -370,6 +370,9 @@ class BoxView(QWidget):
             item = self.box_buttons.itemAt(i)
             button = item.widget() if item is not None else None
             if isinstance(button, QToolButton):
+                old = button.defaultAction()
+                if old is not None and old is not act:
+                    button.removeAction(old)  # a second action would make it a menu button
                 button.setDefaultAction(act)
 
     # ------------------------------------------------------------------ records

@@ -464,6 +464,12 @@ def test_ctrl_2_shows_the_pending_box_and_ctrl_1_goes_back(
     with qtbot.waitSignal(view.loader.scan_finished):
         qtbot.mouseClick(view.findChild(QToolButton, "retryBoxButton"), Qt.MouseButton.LeftButton)
     assert view.box == inboxes / "ccrretry.box"
+    for name, act in (
+        ("retryBoxButton", main.act_retry_box),
+        ("pendingBoxButton", main.act_pending_box),
+    ):
+        button = view.findChild(QToolButton, name)
+        assert button.actions() == [act]  # one action each: plain buttons, no menu arrow
 
 
 def test_expires_column_is_in_view_at_the_default_size(main: MainWindow) -> None:
