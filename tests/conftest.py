@@ -12,10 +12,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 pytest_plugins = ["tests.smbshare"]  # the real Samba share fixtures
 
-# shared/ lies beside the repository, on a developer's machine and in CI alike
-SAMPLES = Path(
-    os.environ.get("CCRGUI_SAMPLES", Path(__file__).resolve().parents[2] / "shared" / "samples")
-)
+# The project's reference samples (../shared/samples/ with expected.json), copied into the
+# repository so a clone anywhere tests against them; tests/test_samples_copy.py checks the
+# copy against ../shared/samples/ wherever that sits beside the repository.
+SAMPLES = Path(os.environ.get("CCRGUI_SAMPLES", Path(__file__).resolve().parent / "samples"))
 
 
 @pytest.fixture(autouse=True)
@@ -34,5 +34,5 @@ def isolated_state(
 
 @pytest.fixture
 def samples() -> Path:
-    assert SAMPLES.is_dir(), f"shared samples not found at {SAMPLES}"
+    assert SAMPLES.is_dir(), f"samples not found at {SAMPLES}"
     return SAMPLES
