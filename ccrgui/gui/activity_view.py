@@ -19,7 +19,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     QUrl,
@@ -39,15 +38,13 @@ from PySide6.QtWidgets import (
 
 from ..core import paths
 from ..core.activity import ActivityEntry, activity_log_path, read_activity
+from .retry_model import OBJECT_ROLE, SORT_ROLE, Index, change_row_filter
 from .settings import qsettings, restore_geometry, save_geometry
 from .tasks import run_task
 
 __all__ = ["ActivityModel", "ActivityWindow", "action_label", "short_path"]
 
 LIMIT = 5000  # entries read from the end of the log
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-OBJECT_ROLE = Qt.ItemDataRole.UserRole + 1
-Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 
 COLUMNS = ("Time", "User", "Site", "Action", "Machine", "From → To", "Result")
@@ -186,11 +183,8 @@ class _Filter(QSortFilterProxyModel):
 
     def set_text(self, text: str) -> None:
         needle = text.strip().casefold()
-        if needle == self._needle:
-            return
-        self.beginFilterChange()
-        self._needle = needle
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        if needle != self._needle:
+            change_row_filter(self, lambda: setattr(self, "_needle", needle))
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         return not self._needle or self._needle in self._source.haystack(source_row)

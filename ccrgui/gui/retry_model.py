@@ -51,6 +51,7 @@ __all__ = [
     "RetryFilterProxy",
     "RetryTableModel",
     "RowOutcome",
+    "change_row_filter",
     "expiry_text",
 ]
 
@@ -700,6 +701,18 @@ class RetryTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
 
+def change_row_filter(proxy: QSortFilterProxyModel, apply: Callable[[], None]) -> None:
+    """Run ``apply()`` (it changes what ``proxy.filterAcceptsRow`` accepts) and have the
+    proxy filter its rows again, on every Qt the project supports."""
+    if hasattr(proxy, "beginFilterChange"):  # Qt 6.9+
+        proxy.beginFilterChange()
+        apply()
+        proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+    else:  # pragma: no cover - older Qt
+        apply()
+        proxy.invalidateRowsFilter()
+
+
 class RetryFilterProxy(QSortFilterProxyModel):
     """Filters the box table by text (every typed word, anywhere in the row's names, addresses
     and error words) and by one error code
@@ -743,13 +756,7 @@ class RetryFilterProxy(QSortFilterProxyModel):
             self._change(change)
 
     def _change(self, apply: Callable[[], None]) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt 6.9+
-            self.beginFilterChange()
-            apply()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:  # pragma: no cover - older Qt
-            apply()
-            self.invalidateRowsFilter()
+        change_row_filter(self, apply)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if not (self._needle or self._error_set):
