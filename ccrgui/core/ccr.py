@@ -136,6 +136,11 @@ class CcrRecord:
     def file_name(self) -> str:
         return Path(self.file).name
 
+    @property
+    def machine_label(self) -> str:
+        """The Machine Name, or the file's name without ``.ccr`` when it has none."""
+        return self.machine_name or Path(self.file).stem
+
     def to_json(self) -> dict[str, Any]:
         """The record as the CLI's JSON prints it (exactly these keys)."""
 

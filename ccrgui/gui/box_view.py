@@ -540,7 +540,7 @@ class BoxView(QWidget):
             win.show()
 
     def copy_names(self) -> None:
-        names = [r.machine_name or Path(r.file).stem for r in self.selected_records()]
+        names = [r.machine_label for r in self.selected_records()]
         if names:
             QGuiApplication.clipboard().setText("\n".join(names))
 

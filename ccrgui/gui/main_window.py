@@ -279,12 +279,9 @@ class MainWindow(QMainWindow):
             )
         retry = ""
         if isinstance(exc, SiteError):
-            try:
-                seconds = load_config().poll_seconds
-            except ConfigError:
-                seconds = Config().poll_seconds
-            retry = f" Trying again every {seconds} s (F5: now)."
-            self._site_retry.start(seconds * 1000)
+            seconds = self.box_view.poll_seconds  # the refresh interval from Settings
+            retry = f" Trying again every {seconds:g} s (F5: now)."
+            self._site_retry.start(int(seconds * 1000))
         self.site_bar.set_error(f"Offline: {message}{retry}")
         self.setWindowTitle("ccrgui — site unavailable")
         self.site_failed.emit(message)

@@ -61,10 +61,6 @@ def _same_folder(a: str | Path, b: str | Path) -> bool:
     return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
 
 
-def _machine(record: CcrRecord) -> str:
-    return record.machine_name or Path(record.file).stem
-
-
 # --------------------------------------------------------------------------- controller
 
 
@@ -211,7 +207,7 @@ class ResubmitController(QObject):
             count=len(records),
             selected=selected,
             site_name=site.name,
-            machines=[_machine(r) for r in records],
+            machines=[r.machine_label for r in records],
             mode=mode or "retry",
             forced=cfg.always_install,
             filtered=self._filter_text(),
@@ -267,7 +263,7 @@ class ResubmitController(QObject):
             forced = True
         detail = self._detail_window(record.file)
         self.start(
-            site, [record], mode="retry", forced=forced, scope=_machine(record), detail=detail
+            site, [record], mode="retry", forced=forced, scope=record.machine_label, detail=detail
         )
 
     def _detail_window(self, file: str) -> QWidget | None:
