@@ -117,10 +117,10 @@ class Bench:
 
         from ccrgui.gui import live
         from ccrgui.gui.box_view import BoxView
-        from ccrgui.gui.gc_guard import collect_on_gui_thread
+        from ccrgui.gui.runtime import prepare
 
         self.app = QApplication.instance() or QApplication(["bench"])
-        collect_on_gui_thread()  # as the app runs: cyclic GC from a GUI-thread timer
+        prepare()  # as the app runs: PySide work-arounds, cyclic GC on the GUI thread
         self.live = live
         self.scanner_class = live.BoxScanner
         self.view = BoxView(poll_seconds=3600, watch=False)  # no refresh but ours

@@ -20,8 +20,8 @@ os.environ["CCRGUI_CONFIG_DIR"] = tempfile.mkdtemp(prefix="ccrgui-shots-")
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ccrgui.gui.gc_guard import collect_on_gui_thread
 from ccrgui.gui.main_window import MainWindow
+from ccrgui.gui.runtime import prepare
 from ccrgui.gui.tasks import pool
 
 Shot = Callable[[MainWindow], QWidget]
@@ -177,7 +177,7 @@ def main(argv: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
     qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication([])
-    collect_on_gui_thread()
+    prepare()
     window = MainWindow()
     window.resize(1280, 760)
     window.show()

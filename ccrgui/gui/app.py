@@ -72,7 +72,7 @@ def start(argv: Sequence[str]) -> MainWindow | None:
     from PySide6.QtWidgets import QApplication
 
     from . import errors
-    from .gc_guard import collect_on_gui_thread
+    from .runtime import prepare
     from .single_instance import InstanceServer, send_to_running
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "ccrgui", *qt_args])
@@ -91,7 +91,7 @@ def start(argv: Sequence[str]) -> MainWindow | None:
         return None
     _setup_logging()
     errors.install()
-    collect_on_gui_thread()  # never delete Qt objects from a worker thread
+    prepare()  # PySide work-arounds; garbage collection on the GUI thread only
     _set_icon(app)
 
     from .file_open import FileOpener

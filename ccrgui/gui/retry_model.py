@@ -14,10 +14,8 @@ place with a binary search; the proxy then keeps the source order and only filte
 
 from __future__ import annotations
 
-import ctypes
 import ipaddress
 import os
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -34,7 +32,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from ..core.ccr import CcrRecord, time_left
@@ -55,61 +53,6 @@ __all__ = [
     "expiry_text",
 ]
 
-
-class _Probe(QObject):
-    ping = Signal()
-
-
-def _keep_bools_alive() -> bool:
-    """Work around PySide6 6.12.0 on Python 3.11: ``Signal.emit()`` returns ``True``
-    without taking a reference, so every emit from Python drops one reference to ``True``
-    and after a few hundred emits the interpreter aborts ("bool_dealloc: deallocating
-    True or False"). PySide6 6.11.3 is correct, and Python 3.12 makes bools immortal.
-    When the leak is seen, give True and False a reference count no session can use up.
-    Returns whether the workaround was applied."""
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
-        return False
-    probe, before = _Probe(), sys.getrefcount(True)
-    for _ in range(4):
-        if probe.ping.emit() is not True:
-            return False
-    if sys.getrefcount(True) >= before:
-        return False
-    for flag in (True, False):
-        cell = ctypes.c_ssize_t.from_address(id(flag))
-        if cell.value == sys.getrefcount(flag) - 1:  # ob_refcnt where CPython keeps it
-            cell.value += 1 << 40
-    return True
-
-
-BOOL_WORKAROUND = _keep_bools_alive()
-
-
-def _keep_none_alive() -> bool:
-    """Work around PySide6 6.12.0 on Python 3.11: a Qt function that answers "no value"
-    to Python (an invalid QVariant: ``data()`` of an empty cell or role, a combo item
-    without data) returns ``None`` without taking a reference, so every such call drops
-    one. The table, its proxy and the filters make such calls all the time; after some
-    tens of thousands (a few big loads, some scrolling) the interpreter aborts
-    ("none_dealloc: deallocating None"). Python 3.12 makes None immortal. When the leak
-    is seen, give None a reference count no session can use up. Returns whether it was
-    applied."""
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
-        return False
-    probe = QStandardItemModel(1, 1)
-    index = probe.index(0, 0)  # an empty cell
-    before = sys.getrefcount(None)
-    for _ in range(64):
-        probe.data(index)  # an invalid QVariant, returned as None
-    if sys.getrefcount(None) > before - 32:
-        return False
-    cell = ctypes.c_ssize_t.from_address(id(None))
-    if cell.value == sys.getrefcount(None) - 1:  # ob_refcnt where CPython keeps it
-        cell.value += 1 << 40
-    return True
-
-
-NONE_WORKAROUND = _keep_none_alive()
 
 OBJECT_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's CcrRecord
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # the typed value the column sorts on

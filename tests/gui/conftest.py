@@ -14,16 +14,17 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from ccrgui.core.site import Site
-from ccrgui.gui.gc_guard import collect_on_gui_thread
 from ccrgui.gui.main_window import MainWindow
+from ccrgui.gui.runtime import prepare
 
 
 @pytest.fixture(autouse=True)
-def gc_on_gui_thread(qapp: QApplication) -> Iterator[None]:
-    """As the app does: cyclic garbage is collected on the GUI thread only (a worker
-    thread collecting a closed window's Qt objects crashes Qt). After each test, what the
-    test left is collected here, not in the middle of the next test's scan."""
-    collect_on_gui_thread()
+def gui_runtime(qapp: QApplication) -> Iterator[None]:
+    """As the app does (ccrgui.gui.runtime.prepare): the PySide reference-count
+    work-arounds, and cyclic garbage collected on the GUI thread only (a worker thread
+    collecting a closed window's Qt objects crashes Qt). After each test, what the test
+    left is collected here, not in the middle of the next test's scan."""
+    prepare()
     yield
     gc.collect()
 
