@@ -20,7 +20,7 @@ from typing import NoReturn, TextIO
 from . import __version__
 from .core.ccr import CcrRecord, parse_file
 from .core.config import ConfigError, load_config
-from .core.errors import describe, format_code, normalize_code
+from .core.errors import describe, display_code, format_code, normalize_code
 from .core.queue import BatchInvalid, QueueStatus, queue_requests, read_name_list
 from .core.resolve import resolve_site
 from .core.resubmit import ResubmitStatus, resubmit, select_by_error, select_by_machine
@@ -125,7 +125,7 @@ def _print_record(r: CcrRecord, out: TextIO) -> None:
     line("Attempts", r.attempts)
     if r.last_error_code is not None:
         info = describe(r.last_error_code)
-        line("Last error", f"{r.last_error_code} ({r.last_error_hex}) {info.name}".rstrip())
+        line("Last error", display_code(r.last_error_code))
         line("Meaning", info.message)
         line("Likely cause", info.cause)
         line("What to check", info.fix)
@@ -343,6 +343,12 @@ def _site(arg: str | None):  # type: ignore[no-untyped-def]
         raise CliError(str(exc)) from exc
 
 
+ERROR_HELP = (
+    "CODE: decimal, signed or hex (5, -2147024891, 0x80070005); a Win32 code also "
+    "matches the HRESULT that wraps it (5 finds 0x80070005)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="ccr", description="Queue, inspect and list ConfigMgr client push requests.")
     p.add_argument("--version", action="version", version=f"ccr {__version__}")
@@ -369,7 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("--box", choices=("retry", "pending"), default="retry")
     ls.add_argument("--format", choices=("table", "csv", "json"), default="table")
     ls.add_argument(
-        "--error", metavar="CODE", help="only requests whose last error is CODE (5, 0x80070005)"
+        "--error", metavar="CODE", help="only requests whose last error is " + ERROR_HELP
     )
     ls.add_argument(
         "--expiring",
@@ -389,7 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
     pick = r.add_mutually_exclusive_group()
     pick.add_argument("names", nargs="*", default=[], metavar="NAME", help="machine name")
     pick.add_argument("--all", action="store_true", help="every request in ccrretry.box")
-    pick.add_argument("--error", metavar="CODE", help="requests whose last error is CODE")
+    pick.add_argument("--error", metavar="CODE", help="requests whose last error is " + ERROR_HELP)
     r.add_argument("--site", help=site_help)
     r.add_argument("--new", action="store_true", help="write a fresh request instead")
     r.add_argument("--no-force", action="store_true", help="with --new: no Forced CCR=TRUE")

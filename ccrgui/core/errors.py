@@ -1,8 +1,13 @@
 """Client push error codes: number, Win32 name, plain words, likely cause and what to check.
 
-Codes are normalised to unsigned 32-bit (``-2147024891`` is ``0x80070005``). An HRESULT
-that wraps a Win32 code (``0x8007xxxx``) is described by the Win32 entry when it has no
-entry of its own.
+Codes are normalised to unsigned 32-bit (``-2147024891`` is ``0x80070005``) for keys and
+JSON. What a person reads shows the code as the site server writes it (signed decimal,
+as in the CCR file and ccm.log), its hex and its name: :func:`display_code`. What a
+person can search for is :func:`search_text`: every one of those spellings, so
+``-2147023174``, ``2147944122``, ``800706BA`` and ``RPC_S_SERVER_UNAVAILABLE`` all find
+the same file. An HRESULT that wraps a Win32 code (``0x8007xxxx``) is the same error as
+that code: it is described by the Win32 entry when it has no entry of its own, and
+:func:`same_error` treats ``5`` and ``0x80070005`` as one error.
 """
 
 from __future__ import annotations
@@ -10,7 +15,18 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-__all__ = ["ErrorInfo", "describe", "format_code", "known_codes", "normalize_code"]
+__all__ = [
+    "ErrorInfo",
+    "describe",
+    "display_code",
+    "format_code",
+    "known_codes",
+    "normalize_code",
+    "same_error",
+    "search_text",
+    "signed_code",
+    "win32_code",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +40,11 @@ class ErrorInfo:
     @property
     def hex(self) -> str:
         return f"0x{self.code:08X}"
+
+    @property
+    def written(self) -> str:
+        """The code as the site server writes it: signed decimal (``-2147023174``)."""
+        return str(signed_code(self.code))
 
     @property
     def known(self) -> bool:
@@ -228,6 +249,50 @@ def normalize_code(value: int) -> int | None:
 def format_code(code: int) -> str:
     """Decimal for small Win32 codes, hex for HRESULTs (high bit set)."""
     return f"0x{code:08X}" if code >= 0x80000000 else str(code)
+
+
+def signed_code(code: int) -> int:
+    """``code`` (unsigned 32-bit) as a signed 32-bit number: how CCR files and ccm.log
+    write an HRESULT (``0x800706BA`` is ``-2147023174``); small codes are unchanged."""
+    return code - 0x1_0000_0000 if code >= 0x80000000 else code
+
+
+def display_code(code: int) -> str:
+    """What a person reads: ``-2147023174 (0x800706BA) RPC_S_SERVER_UNAVAILABLE``,
+    ``5 (0x00000005) ERROR_ACCESS_DENIED`` (no name when the code is unknown)."""
+    info = describe(code)
+    return f"{info.written} ({info.hex}) {info.name}".rstrip()
+
+
+def win32_code(code: int) -> int | None:
+    """The Win32 error ``code`` is or wraps (``0x80070005`` and ``5`` are both 5);
+    None for other HRESULTs."""
+    if code < 0x10000:
+        return code
+    if code & 0xFFFF0000 == _FACILITY_WIN32:
+        return code & 0xFFFF
+    return None
+
+
+def same_error(code: int, wanted: int) -> bool:
+    """True when ``code`` is ``wanted``, or both are the same Win32 error (one plain, one
+    wrapped in an HRESULT): ``ccr list --error 5`` also finds ``0x80070005``."""
+    if code == wanted:
+        return True
+    win32 = win32_code(code)
+    return win32 is not None and win32 == win32_code(wanted)
+
+
+def search_text(code: int) -> str:
+    """Every way a person may type ``code`` into a filter, with its name and meaning:
+    signed and unsigned decimal, hex with and without leading zeros, the Win32 code an
+    HRESULT wraps. Not case-folded."""
+    info = describe(code)
+    words = [info.written, str(code), info.hex, f"0x{code:X}"]
+    win32 = win32_code(code)
+    if win32 is not None and win32 != code:
+        words.append(str(win32))
+    return " ".join(dict.fromkeys([*words, info.name, info.message])).strip()
 
 
 def describe(code: int) -> ErrorInfo:

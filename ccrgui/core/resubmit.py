@@ -49,6 +49,7 @@ from .ccr import MAX_FILE_BYTES, CcrRecord, new_request, parse_bytes, serialize
 from .names import check_machine_name
 from .queue import request_file_name
 from .safefs import TEMP_SUFFIX, move_no_clobber, write_new_file
+from .scan import with_error
 from .site import Site, explain_os_error
 
 __all__ = [
@@ -497,8 +498,9 @@ def _entry(action: str, site: Site, o: ResubmitOutcome, user: str) -> ActivityEn
 
 
 def select_by_error(records: Sequence[CcrRecord], code: int) -> list[CcrRecord]:
-    """The records whose last error is ``code`` (unsigned 32-bit)."""
-    return [r for r in records if r.last_error_code == code]
+    """The records whose last error is ``code`` (unsigned 32-bit), or the same Win32 error,
+    as ``ccr list --error`` selects them."""
+    return with_error(records, code)
 
 
 def select_by_machine(records: Sequence[CcrRecord], name: str) -> list[CcrRecord]:

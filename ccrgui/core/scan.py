@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from .ccr import CcrRecord
+from .errors import same_error
 
 __all__ = [
     "expiring_within",
@@ -51,8 +52,11 @@ def read_box(box: str | os.PathLike[str], *, keep_text: bool = True) -> list[Ccr
 
 
 def with_error(records: Iterable[CcrRecord], code: int) -> list[CcrRecord]:
-    """The records whose last error is ``code`` (unsigned 32-bit)."""
-    return [r for r in records if r.last_error_code == code]
+    """The records whose last error is ``code`` (unsigned 32-bit), or the same Win32 error
+    (``5`` finds ``0x80070005`` and the other way round)."""
+    return [
+        r for r in records if r.last_error_code is not None and same_error(r.last_error_code, code)
+    ]
 
 
 def expiring_within(

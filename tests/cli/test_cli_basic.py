@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -226,7 +227,10 @@ def test_show_text_explains_the_error(samples: Path) -> None:
     done = ccr("show", str(samples / "retry-rpc-signed.ccr"))
     assert done.returncode == 0
     assert "SALES-PC9" in done.stdout
-    assert "2147944122 (0x800706BA) RPC_S_SERVER_UNAVAILABLE" in done.stdout
+    # as the file and ccm.log write it (signed), its hex and its name; never the unsigned
+    # 2147944122, a number in neither the file nor the logs
+    assert "-2147023174 (0x800706BA) RPC_S_SERVER_UNAVAILABLE" in done.stdout
+    assert "2147944122" not in done.stdout
     assert "What to check" in done.stdout
 
 
@@ -276,6 +280,31 @@ def test_list_csv_and_table(site: Path, samples: Path) -> None:
     assert done.returncode == 0
     assert "ERROR_ACCESS_DENIED" in done.stdout
     assert done.stdout.rstrip().endswith("3 request(s)")
+
+
+@pytest.mark.parametrize(
+    ("wanted", "found"),
+    [
+        ("5", ["PC-PLAIN", "PC-WRAPPED"]),  # Win32 5 also finds its HRESULT 0x80070005
+        ("0x80070005", ["PC-PLAIN", "PC-WRAPPED"]),
+        ("-2147024891", ["PC-PLAIN", "PC-WRAPPED"]),  # 0x80070005 as a signed number
+        ("1722", ["PC-RPC"]),  # RPC_S_SERVER_UNAVAILABLE, written as 0x800706BA
+        ("-2147023174", ["PC-RPC"]),
+        ("53", []),
+    ],
+)
+def test_list_by_error_finds_the_same_win32_error_however_written(
+    site: Path, wanted: str, found: list[str]
+) -> None:
+    from ccrgui.core.sandbox import demo_retry_request
+
+    when = datetime(2026, 1, 5, 8)
+    for machine, code in (("PC-PLAIN", 5), ("PC-WRAPPED", -2147024891), ("PC-RPC", -2147023174)):
+        data = demo_retry_request(machine, "CORP", "10.0.0.1", code, 3, when)
+        (site / "ccrretry.box" / f"{machine}.ccr").write_bytes(data)
+    done = ccr("list", "--site", str(site), "--error", wanted, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert sorted(d["machine_name"] for d in json.loads(done.stdout)) == found
 
 
 def test_list_pending_box(site: Path) -> None:

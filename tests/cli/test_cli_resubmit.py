@@ -97,6 +97,15 @@ def test_resubmit_by_signed_or_hex_hresult(site: Path, code: str) -> None:
     assert listing(site) == (["PC2.ccr"], ["PC1.ccr"])
 
 
+def test_resubmit_by_win32_code_takes_its_hresult_too(site: Path) -> None:
+    put(site, "PC1", code=5)
+    put(site, "PC2", code=-2147024891)  # 0x80070005: the same access denied
+    put(site, "PC3", code=53)
+    done = ccr("resubmit", "--error", "5", "--site", str(site))
+    assert done.returncode == 0, done.stderr
+    assert listing(site) == (["PC3.ccr"], ["PC1.ccr", "PC2.ccr"])
+
+
 def test_error_code_nobody_has_exits_1(site: Path) -> None:
     put(site, "PC1", code=5)
     done = ccr("resubmit", "--error", "53", "--site", str(site))
