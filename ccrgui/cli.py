@@ -1,7 +1,5 @@
-"""``ccr``: queue, inspect and list client push requests from a shell. Never imports Qt.
-
-Exit codes: 0 success; 1 an operation failed (reason on stderr); 2 usage error or invalid
-names (nothing written).
+"""``ccr``: queue, inspect, list and resubmit client push requests from a shell. Never
+imports Qt. The exit codes are :data:`EXIT_CODES_HELP` (also printed by ``ccr --help``).
 """
 
 from __future__ import annotations
@@ -28,6 +26,25 @@ from .core.scan import expiring_within, read_box, with_error
 from .core.site import SiteError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+EXIT_CODES_HELP = """\
+exit codes:
+  0    done: every request named is where it was asked to be (a machine whose
+       request was already waiting in ccr.box counts: "already queued")
+  1    something failed or was not found (the reason is on stderr; the others
+       were still done)
+  2    usage error or an invalid machine name (nothing was written)
+  130  interrupted (Ctrl+C): the file in hand was finished, the others were
+       left where they were"""
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Descriptions wrapped as usual; the exit-code table kept as laid out."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("exit codes:"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
 
 
 class CliError(Exception):
@@ -59,13 +76,12 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise CliError(str(exc), EXIT_USAGE) from exc
     failed = 0
     for o in outcomes:
-        if o.status == QueueStatus.QUEUED:
-            print(f"queued  {o.machine}  {o.path}")
-        else:
+        if o.status == QueueStatus.FAILED:
             failed += 1
-            print(f"{o.status}  {o.machine}", file=sys.stdout)
+        print(f"{o.status}  {o.machine}" + (f"  {o.path}" if o.path else ""))
+        if o.reason:
             print(f"ccr: {o.machine}: {o.reason}", file=sys.stderr)
-    return EXIT_FAILED if failed else EXIT_OK
+    return EXIT_FAILED if failed else EXIT_OK  # "already queued" is not a failure
 
 
 def _read_names_file(source: str) -> list[str]:
@@ -350,15 +366,30 @@ ERROR_HELP = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="ccr", description="Queue, inspect and list ConfigMgr client push requests.")
+    p = _Parser(
+        prog="ccr",
+        description="Queue, inspect, list and resubmit ConfigMgr client push requests "
+        "(the CCR files in a site's ccr.box and ccrretry.box).",
+        epilog=EXIT_CODES_HELP + "\n\nccr COMMAND --help shows a command's options.",
+        formatter_class=_HelpFormatter,
+    )
     p.add_argument("--version", action="version", version=f"ccr {__version__}")
     p.add_argument("--debug", action="store_true", help="show a traceback on unexpected errors")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = p.add_subparsers(
+        dest="command", metavar="COMMAND", title="commands", parser_class=_Parser
+    )
     sub.required = True
 
     site_help = "site name or inbox folder (default: $CCRGUI_SITE, the default site, the sandbox)"
 
-    n = sub.add_parser("new", help="queue client install requests into ccr.box")
+    n = sub.add_parser(
+        "new",
+        help="queue client install requests into ccr.box",
+        description="Write one request per machine into the site's ccr.box. A machine "
+        "whose request already waits there is left as it is and reported already queued.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=_HelpFormatter,
+    )
     n.add_argument("names", nargs="*", metavar="NAME", help="machine name (NetBIOS or FQDN)")
     n.add_argument("--site", help=site_help)
     n.add_argument("--no-force", action="store_true", help="do not write Forced CCR=TRUE")
@@ -367,13 +398,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("show", help="show CCR files in readable form")
     s.add_argument("files", nargs="+", metavar="FILE")
-    s.add_argument("--format", choices=("text", "json"), default="text")
+    s.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default), json for scripts (error codes unsigned 32-bit)",
+    )
     s.set_defaults(func=cmd_show)
 
     ls = sub.add_parser("list", help="list the requests in a box")
     ls.add_argument("--site", help=site_help)
-    ls.add_argument("--box", choices=("retry", "pending"), default="retry")
-    ls.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    ls.add_argument(
+        "--box",
+        choices=("retry", "pending"),
+        default="retry",
+        help="retry: ccrretry.box, the failed requests (default); pending: ccr.box, the "
+        "requests waiting for the site server",
+    )
+    ls.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="table for people (default); csv for a spreadsheet; json for scripts",
+    )
     ls.add_argument(
         "--error", metavar="CODE", help="only requests whose last error is " + ERROR_HELP
     )
@@ -389,8 +436,9 @@ def build_parser() -> argparse.ArgumentParser:
         "resubmit",
         help="move failed requests from ccrretry.box back into ccr.box",
         description="Resubmit requests waiting in ccrretry.box. NAME matches the Machine "
-        "Name inside the file (or the file name), case-insensitively. Exit 0 when all were "
-        "resubmitted (or were already queued/processed), 1 when any failed or was not found.",
+        "Name inside the file (or the file name), case-insensitively.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=_HelpFormatter,
     )
     pick = r.add_mutually_exclusive_group()
     pick.add_argument("names", nargs="*", default=[], metavar="NAME", help="machine name")

@@ -1,7 +1,10 @@
 """Queue install requests: validated names → complete CCR files in the site's ccr.box.
 
 A batch is validated first: one invalid name means nothing is written. Each file appears
-atomically (see :mod:`safefs`) and a pending request is never overwritten.
+atomically (see :mod:`safefs`) and a pending request is never overwritten: when
+``NAME.ccr`` already waits (file names compared case-insensitively, as Windows does), the
+outcome is ``already queued`` and names the file that is really there (``WKS-NEW-01.ccr``
+for ``wks-new-01``). That is not a failure: the machine has a request waiting.
 """
 
 from __future__ import annotations
@@ -99,7 +102,7 @@ def queue_requests(
     box = site.pending
     try:
         with os.scandir(box) as it:
-            pending = {e.name.casefold() for e in it}
+            pending = {e.name.casefold(): e.name for e in it}
     except OSError as exc:
         reason = explain_os_error(exc, f"open {box}")
         failed = [QueueOutcome(n, QueueStatus.FAILED, None, reason) for n in names]
@@ -119,19 +122,22 @@ def queue_requests(
     with ActivityLog() as log:  # who queued what: GUI and CLI alike
         for i, name in enumerate(names):
             file_name = request_file_name(name)
-            if file_name.casefold() in pending:
-                outcome = _already(name, box / file_name)
+            waiting = pending.get(file_name.casefold())
+            if waiting is not None:
+                outcome = _already(name, box / waiting)
             else:
                 outcome = _write_one(box, name, file_name, forced)
             outcomes.append(outcome)
             result = outcome.status + (f": {outcome.reason}" if outcome.reason else "")
-            log.write(ActivityEntry.now("queue", site, name, None, box / file_name, result))
+            where = outcome.path or box / file_name
+            log.write(ActivityEntry.now("queue", site, name, None, where, result))
             if progress is not None:
                 progress(i + 1, len(names))
     return outcomes
 
 
 def _already(name: str, path: Path) -> QueueOutcome:
+    """``path`` is the file that really waits (its own spelling), not the one asked for."""
     return QueueOutcome(
         name,
         QueueStatus.ALREADY_QUEUED,
@@ -140,12 +146,26 @@ def _already(name: str, path: Path) -> QueueOutcome:
     )
 
 
+def _waiting_file(box: Path, file_name: str) -> Path:
+    """The file in ``box`` that a write of ``file_name`` collided with, as it is spelled
+    there (a case-insensitive share holds ``PC1.ccr`` when ``pc1.ccr`` was refused)."""
+    want = file_name.casefold()
+    try:
+        with os.scandir(box) as it:
+            for entry in it:
+                if entry.name.casefold() == want:
+                    return box / entry.name
+    except OSError:  # the collision itself is certain; only the spelling is unknown
+        return box / file_name
+    return box / file_name
+
+
 def _write_one(box: Path, name: str, file_name: str, forced: bool) -> QueueOutcome:
     data = serialize(new_request(name, forced=forced))
     try:
         path = write_new_file(box, file_name, data)
     except FileExistsError:
-        return _already(name, box / file_name)
+        return _already(name, _waiting_file(box, file_name))
     except OSError as exc:
         reason = explain_os_error(exc, f"write {file_name} into {box}")
         return QueueOutcome(name, QueueStatus.FAILED, None, reason)

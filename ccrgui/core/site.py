@@ -17,6 +17,7 @@ __all__ = ["PENDING_BOX", "RETRY_BOX", "Site", "SiteError", "explain_os_error", 
 PENDING_BOX = "ccr.box"
 RETRY_BOX = "ccrretry.box"
 INBOXES = "inboxes"
+_BOX_NAMES = (PENDING_BOX, RETRY_BOX)  # a box given where its site was meant
 
 
 class SiteError(Exception):
@@ -84,6 +85,11 @@ def open_site(
         raise SiteError(explain_os_error(exc, f"open the site folder {given}")) from exc
     missing = [n for n, p in ((PENDING_BOX, pending), (RETRY_BOX, retry)) if p is None]
     if missing or pending is None or retry is None:
+        if given.name.casefold() in _BOX_NAMES:
+            raise SiteError(
+                f"{given} is a box, not a site: give the folder that holds it, "
+                f"{given.parent}, as the site."
+            )
         raise SiteError(
             f"{given} is not a site inbox folder: it has no {' and no '.join(missing)}. "
             r"Point ccrgui at the site's inboxes folder, e.g. \\SERVER\SMS_ABC\inboxes."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -13,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from ccrgui.cli import build_parser
 from ccrgui.core.ccr import new_request, serialize
 from ccrgui.core.config import Config, SiteEntry, save_config
-from ccrgui.core.sandbox import sandbox_root
+from ccrgui.core.sandbox import demo_retry_request, sandbox_root
 from tests.readonly_dir import unwritable
 
 JSON_KEYS = [
@@ -93,14 +95,24 @@ def test_new_without_names_is_a_usage_error(site: Path) -> None:
     assert "give machine names" in done.stderr
 
 
-def test_new_already_queued_exits_1_with_the_reason(site: Path) -> None:
+def test_new_already_queued_exits_0_naming_the_file_that_waits(site: Path) -> None:
+    # the same rule as `ccr resubmit`: the machine has a request waiting, so nothing failed
     (site / "ccr.box" / "pc1.ccr").write_bytes(b"original")
     done = ccr("new", "PC1", "PC2", "--site", str(site))
+    assert done.returncode == 0, done.stderr
+    assert f"already queued  PC1  {site / 'ccr.box' / 'pc1.ccr'}" in done.stdout
+    assert "queued  PC2" in done.stdout
+    assert "ccr: PC1: PC1 is already queued (pc1.ccr is waiting in ccr.box)" in done.stderr
+    assert (site / "ccr.box" / "pc1.ccr").read_bytes() == b"original"
+
+
+def test_new_exits_1_when_one_fails_even_if_others_were_already_queued(site: Path) -> None:
+    (site / "ccr.box" / "PC1.ccr").write_bytes(b"original")
+    with unwritable(site / "ccr.box"):
+        done = ccr("new", "PC1", "PC2", "--site", str(site))
     assert done.returncode == 1
     assert "already queued  PC1" in done.stdout
-    assert "queued  PC2" in done.stdout
-    assert "ccr: PC1: PC1 is already queued" in done.stderr
-    assert (site / "ccr.box" / "pc1.ccr").read_bytes() == b"original"
+    assert "failed  PC2" in done.stdout
 
 
 def test_new_into_unwritable_box_exits_1_with_the_reason(site: Path) -> None:
@@ -296,8 +308,6 @@ def test_list_csv_and_table(site: Path, samples: Path) -> None:
 def test_list_by_error_finds_the_same_win32_error_however_written(
     site: Path, wanted: str, found: list[str]
 ) -> None:
-    from ccrgui.core.sandbox import demo_retry_request
-
     when = datetime(2026, 1, 5, 8)
     for machine, code in (("PC-PLAIN", 5), ("PC-WRAPPED", -2147024891), ("PC-RPC", -2147023174)):
         data = demo_retry_request(machine, "CORP", "10.0.0.1", code, 3, when)
@@ -305,6 +315,35 @@ def test_list_by_error_finds_the_same_win32_error_however_written(
     done = ccr("list", "--site", str(site), "--error", wanted, "--format", "json")
     assert done.returncode == 0, done.stderr
     assert sorted(d["machine_name"] for d in json.loads(done.stdout)) == found
+
+
+def test_help_lists_every_command_every_option_and_the_exit_codes() -> None:
+    done = ccr("--help")
+    assert done.returncode == 0
+    for command in ("new", "show", "list", "resubmit", "register-filetype"):
+        assert f"\n    {command} " in done.stdout, command
+    assert "resubmit" in done.stdout.split("\n\n")[1]  # the one-line description too
+    for code in ("0", "1", "2", "130"):
+        assert f"\n  {code} " in done.stdout.split("exit codes:")[1], code
+    listing = ccr("list", "--help").stdout
+    assert "ccrretry.box, the failed requests" in listing
+    assert "csv for a spreadsheet" in listing
+
+
+def test_every_option_of_every_command_has_help() -> None:
+    parser = build_parser()
+    [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for name, sub in commands.choices.items():
+        for action in sub._actions:
+            if action.option_strings:  # the arguments' names say enough for positionals
+                assert action.help, (name, action.option_strings)
+
+
+def test_a_box_given_as_the_site_suggests_its_parent(site: Path) -> None:
+    done = ccr("list", "--site", str(site / "ccrretry.box"))
+    assert done.returncode == 1
+    assert f"{site / 'ccrretry.box'} is a box, not a site" in done.stderr
+    assert f"give the folder that holds it, {site}, as the site" in done.stderr
 
 
 def test_list_pending_box(site: Path) -> None:

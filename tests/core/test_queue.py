@@ -69,6 +69,18 @@ def test_already_queued_is_reported_and_untouched(site: Site) -> None:
     assert (site.pending / "pc1.ccr").read_bytes() == b"original"
 
 
+def test_already_queued_names_the_file_that_waits_not_the_name_typed(site: Site) -> None:
+    (site.pending / "WKS-NEW-01.ccr").write_bytes(b"original")
+    [outcome] = queue_requests(site, ["wks-new-01"])
+    assert outcome.status == QueueStatus.ALREADY_QUEUED
+    assert outcome.path == site.pending / "WKS-NEW-01.ccr"
+    assert "WKS-NEW-01.ccr is waiting in ccr.box" in outcome.reason
+    assert "wks-new-01.ccr" not in outcome.reason
+    [entry] = read_activity()
+    assert entry.destination == str(site.pending / "WKS-NEW-01.ccr")
+    assert sorted(os.listdir(site.pending)) == ["WKS-NEW-01.ccr"]
+
+
 def test_request_written_meanwhile_by_someone_else_is_not_overwritten(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:

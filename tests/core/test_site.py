@@ -70,6 +70,16 @@ def test_missing_box_is_named_and_never_created(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == []
 
 
+@pytest.mark.parametrize("box", ["ccrretry.box", "CCR.BOX"])
+def test_a_box_given_as_the_site_names_the_folder_to_give(tmp_path: Path, box: str) -> None:
+    root = _make_site(tmp_path / "inboxes")
+    given = root / box
+    given.mkdir(exist_ok=True)  # CCR.BOX beside ccr.box where names are case-sensitive
+    with pytest.raises(SiteError, match="is a box, not a site") as info:
+        open_site(given)
+    assert f"give the folder that holds it, {root}, as the site" in str(info.value)
+
+
 def test_a_file_named_like_a_box_is_not_a_box(tmp_path: Path) -> None:
     (tmp_path / "ccr.box").write_text("")
     (tmp_path / "ccrretry.box").mkdir()
