@@ -12,9 +12,10 @@ from typing import Any
 
 from . import paths
 
-__all__ = ["Config", "ConfigError", "SiteEntry", "load_config", "save_config"]
+__all__ = ["SANDBOX_DEFAULT", "Config", "ConfigError", "SiteEntry", "load_config", "save_config"]
 
 FILE_NAME = "config.json"
+SANDBOX_DEFAULT = ""  # default_site meaning "the built-in sandbox"
 
 
 class ConfigError(Exception):
@@ -30,7 +31,7 @@ class SiteEntry:
 @dataclass(slots=True)
 class Config:
     sites: list[SiteEntry] = field(default_factory=list)
-    default_site: str = ""
+    default_site: str = SANDBOX_DEFAULT  # a site's name; "" is the built-in sandbox
     always_install: bool = True  # Forced CCR=TRUE on new requests
     poll_seconds: int = 10  # how often the GUI rescans a box (shares miss change events)
     confirm_over: int = 5  # ask before resubmitting more than this many rows; 0 = never ask
@@ -40,11 +41,21 @@ class Config:
         return next((s for s in self.sites if s.name.casefold() == want), None)
 
     def default_entry(self) -> SiteEntry | None:
-        if self.default_site:
-            entry = self.find_site(self.default_site)
-            if entry is not None:
-                return entry
-        return self.sites[0] if self.sites else None
+        """The site opened when none is named (by the app and by ``ccr`` alike): the
+        configured site called ``default_site``, or None for the built-in sandbox
+        (``default_site`` is ""; adding sites does not change it). A name that is no
+        configured site raises ConfigError: never a silent guess at another site."""
+        if self.default_site == SANDBOX_DEFAULT:
+            return None
+        entry = self.find_site(self.default_site)
+        if entry is None:
+            known = ", ".join(s.name for s in self.sites) or "none"
+            raise ConfigError(
+                f"The default site {self.default_site!r} is not one of the configured sites "
+                f"({known}). Choose the default in Settings, or fix default_site in "
+                f"{config_path()}."
+            )
+        return entry
 
 
 def config_path() -> Path:

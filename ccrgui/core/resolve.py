@@ -1,5 +1,6 @@
 """Which site a command or window works on: an explicit ``--site`` (a configured site's
-name or a folder), then ``$CCRGUI_SITE``, then the configured default, then the sandbox."""
+name or a folder), then ``$CCRGUI_SITE``, then the default site chosen in Settings (a
+configured site, or the built-in sandbox: ``Config.default_entry``)."""
 
 from __future__ import annotations
 

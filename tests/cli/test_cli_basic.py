@@ -200,6 +200,26 @@ def test_site_comes_from_env_then_default_then_sandbox(
     assert os.listdir(sandbox_root() / "ccr.box") == ["PC4.ccr"]
 
 
+def test_the_sandbox_chosen_as_default_is_used_though_sites_exist(tmp_path: Path) -> None:
+    # what Settings shows, "(built-in sandbox)", is what ccr uses: never the first site
+    real = tmp_path / "real"
+    (real / "ccr.box").mkdir(parents=True)
+    (real / "ccrretry.box").mkdir()
+    save_config(Config(sites=[SiteEntry("Main", str(real))], default_site=""))
+    done = ccr("new", "PC1")
+    assert done.returncode == 0, done.stderr
+    assert os.listdir(sandbox_root() / "ccr.box") == ["PC1.ccr"]
+    assert os.listdir(real / "ccr.box") == []
+
+
+def test_a_default_site_that_is_not_configured_is_refused(tmp_path: Path) -> None:
+    save_config(Config(sites=[SiteEntry("Main", str(tmp_path))], default_site="Old"))
+    done = ccr("new", "PC1")
+    assert done.returncode == 1
+    assert "default site 'Old' is not one of the configured sites (Main)" in done.stderr
+    assert not (sandbox_root() / "ccr.box").exists() or not os.listdir(sandbox_root() / "ccr.box")
+
+
 def test_damaged_config_is_reported_not_a_traceback() -> None:
     cfg = Path(os.environ["CCRGUI_CONFIG_DIR"]) / "config.json"
     cfg.parent.mkdir(parents=True, exist_ok=True)

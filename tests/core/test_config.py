@@ -51,15 +51,24 @@ def test_save_and_load_round_trip() -> None:
     }
 
 
-def test_find_site_is_case_insensitive_and_default_falls_back_to_first() -> None:
+def test_find_site_is_case_insensitive() -> None:
     cfg = Config(sites=[SiteEntry("ABC", "/a"), SiteEntry("Lab", "/b")])
     assert cfg.find_site("lab") == SiteEntry("Lab", "/b")
     assert cfg.find_site("nope") is None
-    assert cfg.default_entry() == SiteEntry("ABC", "/a")
     cfg.default_site = "LAB"
     assert cfg.default_entry() == SiteEntry("Lab", "/b")
-    cfg.default_site = "gone"
-    assert cfg.default_entry() == SiteEntry("ABC", "/a")
+
+
+def test_the_sandbox_stays_the_default_when_sites_are_added() -> None:
+    # Settings shows "(built-in sandbox)" for default_site ""; the app and ccr use just that
+    cfg = Config(sites=[SiteEntry("ABC", "/a"), SiteEntry("Lab", "/b")], default_site="")
+    assert cfg.default_entry() is None
+
+
+def test_a_default_that_names_no_site_is_an_error_not_a_guess() -> None:
+    cfg = Config(sites=[SiteEntry("ABC", "/a")], default_site="gone")
+    with pytest.raises(ConfigError, match=r"default site 'gone' is not one of .*\(ABC\)"):
+        cfg.default_entry()
 
 
 def test_out_of_range_numbers_are_clamped() -> None:

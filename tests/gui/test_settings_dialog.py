@@ -9,8 +9,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from ccrgui.core.config import Config, SiteEntry, config_path, load_config, save_config
+from ccrgui.core.resolve import resolve_site
 from ccrgui.gui.main_window import MainWindow
-from ccrgui.gui.settings_dialog import SettingsDialog
+from ccrgui.gui.settings_dialog import SANDBOX_CHOICE, SettingsDialog
 from tests.gui.conftest import make_inboxes, open_window
 
 
@@ -36,6 +37,25 @@ def test_added_default_site_is_saved_and_opened(
     assert saved["default_site"] == "ABC"
     qtbot.waitUntil(lambda: window.site is not None and window.site.name == "ABC")
     assert not window.site_bar.badge.isVisible()
+
+
+def test_sandbox_left_as_default_stays_the_site_after_adding_one(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    assert window.site is not None and window.site.sandbox
+    root = make_inboxes(tmp_path / "SMS_ABC" / "inboxes")
+    dlg = open_settings(qtbot, window)
+    dlg.add_site("ABC", str(root))
+    assert dlg.default_combo.currentText() == SANDBOX_CHOICE  # left as it was
+
+    with qtbot.waitSignal(window.site_changed, timeout=10000) as reopened:
+        qtbot.mouseClick(dlg.buttons.buttons()[0], Qt.MouseButton.LeftButton)
+
+    assert reopened.args[0].sandbox  # the window did not switch to ABC
+    assert window.site is not None and window.site.sandbox
+    assert resolve_site(None).sandbox  # and ccr uses the same site
+    again = open_settings(qtbot, window)
+    assert again.default_combo.currentText() == SANDBOX_CHOICE
 
 
 def test_test_button_reports_a_folder_that_is_not_a_site(
