@@ -5,13 +5,16 @@ imports Qt. The exit codes are :data:`EXIT_CODES_HELP` (also printed by ``ccr --
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import gc
 import io
 import json
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -23,6 +26,7 @@ from .core.queue import BatchInvalid, QueueStatus, queue_requests, read_name_lis
 from .core.resolve import resolve_site
 from .core.resubmit import ResubmitStatus, resubmit, select_by_error, select_by_machine
 from .core.scan import expiring_within, read_box, with_error
+from .core.simulator import SimOutcome
 from .core.site import SiteError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -326,6 +330,127 @@ class _CancelOnInterrupt:
             signal.signal(signal.SIGINT, self._old)  # type: ignore[arg-type]
 
 
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """Play the site server's Client Configuration Manager on a local test site."""
+    from .core.mounts import network_location
+    from .core.sandbox import ensure_sandbox
+    from .core.simrules import DEFAULT_RULES, RulesError, load_rules
+    from .core.simulator import SiteBusy, SiteSimulator
+
+    try:
+        rules = DEFAULT_RULES if args.rules is None else load_rules(args.rules)
+    except RulesError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    if args.site is None:
+        site = ensure_sandbox()
+    else:
+        _refuse_network(args.site, network_location(args.site))
+        site = _site(args.site)
+        _refuse_network(args.site, network_location(str(site.root)))
+
+    def report(o: SimOutcome) -> None:
+        print(_simulated(o), flush=True)
+
+    sim = SiteSimulator(site, rules, hour_seconds=args.hour_seconds)
+    try:
+        sim.start()
+    except (SiteBusy, OSError) as exc:
+        raise CliError(str(exc)) from exc
+    try:
+        if args.once or args.advance is not None:
+            if args.once:
+                for o in sim.pick_up():
+                    report(o)
+            for o in sim.advance(args.advance or 0):
+                report(o)
+        else:
+            stop = threading.Event()
+            print(
+                f"Simulated site server on {site.root} (one hour = {args.hour_seconds:g} s, "
+                f"rules: {rules.source}); ccm.log: {sim.log_path}. Ctrl+C stops.",
+                file=sys.stderr,
+                flush=True,
+            )
+            with _StopOnSignals(stop):
+                sim.run(stop, report)
+            print("ccr: simulated site server stopped", file=sys.stderr)
+    except OSError as exc:
+        raise CliError(f"the simulated site server stopped: {exc.strerror or exc}") from exc
+    finally:
+        sim.close()
+    if sim.log_error:
+        print(f"ccr: warning: {sim.log_error}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _refuse_network(given: str, why: str | None) -> None:
+    if why:
+        raise CliError(
+            f"refusing to simulate a site server on {given}: {why}. `ccr simulate` moves and "
+            "deletes requests like a real site server, so it only runs on a local test "
+            "folder, never on a share that a real site server may be serving.",
+            EXIT_USAGE,
+        )
+
+
+def _simulated(o: SimOutcome) -> str:
+    when = f"{datetime.now():%H:%M:%S}"
+    if o.status == "bad request":
+        return f"{when}  bad request  {o.file}  {o.detail} -> {o.path}"
+    what = o.machine
+    if o.code is not None and o.status == "failed":
+        what += f"  error {o.code} {describe(o.code).name}".rstrip()
+    what += f"  attempt {o.attempts}"
+    if o.status == "deleted":
+        what += "  (retry limit: 168 attempts / 7 days)"
+    if o.path is not None:
+        what += f"  -> {o.path}"
+    if o.detail:
+        what += f"  ({o.detail})"
+    return f"{when}  {o.status:<9}  {what}"
+
+
+class _StopOnSignals:
+    """Ctrl+C (and SIGTERM) set ``stop``: the request in hand is finished, then it exits."""
+
+    def __init__(self, stop: threading.Event) -> None:
+        self.stop = stop
+        self._old: dict[int, object] = {}
+
+    def __enter__(self) -> _StopOnSignals:
+        def on_signal(signum: int, frame: object) -> None:
+            self.stop.set()
+
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(ValueError):  # not the main thread
+                self._old[sig] = signal.signal(sig, on_signal)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, old in self._old.items():
+            signal.signal(sig, old)  # type: ignore[arg-type]
+
+
+def _hour_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.1 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"{text!r}: give seconds from 0.1 to 3600 (e.g. 60)")
+    return value
+
+
+def _pass_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 24 * 366:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number of hours (e.g. 24)")
+    return value
+
+
 def cmd_register_filetype(args: argparse.Namespace) -> int:
     from .core import filetype
 
@@ -448,6 +573,32 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--new", action="store_true", help="write a fresh request instead")
     r.add_argument("--no-force", action="store_true", help="with --new: no Forced CCR=TRUE")
     r.set_defaults(func=cmd_resubmit)
+
+    sim = sub.add_parser(
+        "simulate",
+        help="run a simulated site server on the sandbox (or a local test site)",
+        description="Play the site server's Client Configuration Manager: pick up requests "
+        "from ccr.box, install or fail them by the rules, keep ccrretry.box and ccm.log as "
+        "the real one does. Runs until Ctrl+C unless --once or --advance is given. Local "
+        "folders only: UNC paths, URLs and network file systems are refused.",
+    )
+    sim.add_argument("--site", help="a local site inbox folder or site name (default: sandbox)")
+    sim.add_argument(
+        "--hour-seconds",
+        type=_hour_seconds,
+        default=60.0,
+        metavar="N",
+        help="real seconds in a simulated hour between retry passes (default 60)",
+    )
+    sim.add_argument("--once", action="store_true", help="process what is in ccr.box, exit")
+    sim.add_argument(
+        "--advance",
+        type=_pass_count,
+        metavar="HOURS",
+        help="run HOURS hourly retry passes at once, then exit",
+    )
+    sim.add_argument("--rules", metavar="FILE", help="outcome rules instead of the built-in")
+    sim.set_defaults(func=cmd_simulate)
 
     reg = sub.add_parser("register-filetype", help="make ccrgui open .ccr files (this user)")
     reg.set_defaults(func=cmd_register_filetype)

@@ -1,0 +1,488 @@
+"""A simulated site server: Client Configuration Manager's handling of the two inboxes,
+for the sandbox, demos and tests (DOMAIN.md, "The job").
+
+What it does, as the real component does:
+
+* **Pick-up.** Every ``*.ccr`` in ``ccr.box`` (never a temporary or claim name: those
+  start with ``.`` or do not end in ``.ccr``) is renamed into ``ccr.box/Inproc``, then
+  worked on: the machine's outcome comes from the rules (:mod:`simrules`). Installed: the
+  request is deleted, and so is a retry file for that machine. Failed: the retry-box form
+  (the request's sections plus ``Initial Request Date``, ``[IP Address ]``,
+  ``[Resource Names ]`` and ``[Request Processing]``) is written to
+  ``ccrretry.box/<MACHINE>.ccr``. A request moved back from the retry box keeps and
+  increments its attempts; a new request for a machine already in retry updates that
+  retry file (its first request date, the higher attempt count plus one).
+* **Hourly retry passes** over ``ccrretry.box``: a request that has had 168 attempts or
+  whose 7 days are over is deleted (and logged); every other one is claimed into
+  ``Inproc`` by a rename and tried again like a pick-up. One simulated hour lasts
+  ``hour_seconds``; so that what a reader shows (latest attempt, "expires in") stays true
+  to the real clock, a pass moves the request's dates back by the simulated time that
+  passed beyond the real time (``--advance``: a whole hour per pass).
+* **ccm.log**: every attempt appends its trace lines to ``<inbox root>/../Logs/ccm.log``
+  (:mod:`ccmtrace`), one worker thread id per request.
+
+A file that is not a valid CCR (or whose machine name could not be a file name) goes to
+``ccr.box/corrupt``. Requests left in ``Inproc`` by a stopped simulator are finished by the
+next pass. Only one simulator works on a site at a time (a lock file in ``Inproc``).
+Every write goes through :mod:`safefs`: new files appear complete, nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import secrets
+import sys
+import threading
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from . import ccmtrace
+from .ccr import (
+    HEADER,
+    IP_SECTION,
+    K_ATTEMPTS,
+    K_DOMAIN,
+    K_ERROR,
+    K_EVENT,
+    K_INITIAL,
+    K_LATEST,
+    K_MACHINE,
+    MAX_FILE_BYTES,
+    NAMES_SECTION,
+    PROCESSING,
+    RETRY_WINDOW,
+    CcrDocument,
+    CcrRecord,
+    Section,
+    parse_bytes,
+    serialize,
+)
+from .names import check_machine_name
+from .safefs import TEMP_SUFFIX, rename_no_clobber, write_new_file
+from .scan import is_request_file
+from .simrules import DEFAULT_RULES, Rules, signed_code
+from .site import Site, find_child
+
+__all__ = [
+    "CORRUPT",
+    "INPROC",
+    "MAX_ATTEMPTS",
+    "SimOutcome",
+    "SiteBusy",
+    "SiteSimulator",
+    "ccm_log_path",
+    "machine_ip",
+    "retry_document",
+]
+
+INPROC = "Inproc"
+CORRUPT = "corrupt"
+MAX_ATTEMPTS = 168
+DATE = "%m/%d/%Y %H:%M:%S"
+HOUR = timedelta(hours=1)
+
+INSTALLED, FAILED, EXPIRED, BAD = "installed", "failed", "deleted", "bad request"
+
+
+class SiteBusy(RuntimeError):
+    """Another simulated site server is working on this site."""
+
+
+@dataclass(frozen=True, slots=True)
+class SimOutcome:
+    """What the simulator did with one request."""
+
+    status: str  # installed, failed, deleted (expired), bad request
+    machine: str
+    file: str  # the request's file name as picked up
+    code: int | None = None  # as written (signed)
+    attempts: int = 0
+    path: Path | None = None  # the retry file written, or where a bad request went
+    detail: str = ""
+
+
+def ccm_log_path(site: Site) -> Path:
+    """``<inbox root>/../Logs/ccm.log``."""
+    return site.root.parent / "Logs" / "ccm.log"
+
+
+def _now() -> datetime:
+    return datetime.now()
+
+
+def machine_ip(machine: str) -> str:
+    """A made-up but stable address for ``machine`` (10.x.y.z)."""
+    h = zlib.crc32(machine.casefold().encode("utf-8"))
+    return f"10.{(h >> 16) & 0xFF}.{(h >> 8) & 0xFF}.{h % 254 + 1}"
+
+
+def _section(doc: CcrDocument, name: str) -> Section:
+    found = doc.section(name)
+    if found is None:
+        found = Section(name)
+        doc.sections.append(found)
+    return found
+
+
+def _set(section: Section, key: str, value: str) -> None:
+    want = key.casefold()
+    section.entries = [(k, v) for k, v in section.entries if k.strip().casefold() != want]
+    section.entries.append((key, value))
+
+
+def retry_document(
+    request: CcrDocument,
+    machine: str,
+    *,
+    domain: str,
+    ip: str,
+    initial: datetime,
+    latest: datetime,
+    event: datetime,
+    code: int,
+    attempts: int,
+) -> CcrDocument:
+    """The retry-box form of ``request``: its sections plus the site server's bookkeeping."""
+    doc = CcrDocument([Section(s.name, list(s.entries)) for s in request.sections])
+    head = _section(doc, HEADER)
+    _set(head, K_MACHINE, machine)
+    if not head.get(K_DOMAIN):
+        _set(head, K_DOMAIN, domain)
+    if not any(k.strip().casefold().startswith("ip address") for k, _v in head.entries):
+        head.entries.append(("IP Address 1", ip))
+    _set(head, K_INITIAL, initial.strftime(DATE))
+    _set(_section(doc, IP_SECTION), "IP Address 1", ip)
+    _set(_section(doc, NAMES_SECTION), "Resource Names 1", machine)
+    processing = _section(doc, PROCESSING)
+    processing.entries = [
+        (K_LATEST, latest.strftime(DATE)),
+        (K_ERROR, str(code)),
+        (K_ATTEMPTS, str(attempts)),
+        (K_EVENT, event.strftime(DATE)),
+    ]
+    return doc
+
+
+class _SiteLock:
+    """An exclusive lock file: one simulator per site, across processes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            if sys.platform == "win32":
+                import msvcrt
+
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            raise SiteBusy(
+                f"Another simulated site server is already working on this site "
+                f"(lock {self.path}); stop it first."
+            ) from exc
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing releases the lock
+            self._fd = None
+
+
+class SiteSimulator:
+    """The simulated Client Configuration Manager for one site (see the module doc).
+
+    Use as a context manager (it holds the site's simulator lock), or call
+    :meth:`start` / :meth:`close`. Methods raise OSError only when a box cannot be listed;
+    each request's own problems become its outcome.
+    """
+
+    def __init__(
+        self,
+        site: Site,
+        rules: Rules = DEFAULT_RULES,
+        *,
+        hour_seconds: float = 60.0,
+        clock: Callable[[], datetime] = _now,
+        domain: str = "CORP",
+        account: str = "CORP\\cm_push",
+        log_path: Path | None = None,
+    ) -> None:
+        self.site = site
+        self.rules = rules
+        self.hour_seconds = hour_seconds
+        self.clock = clock
+        self.domain = domain
+        self.account = account
+        self.log_path = log_path or ccm_log_path(site)
+        self._rng = random.Random()
+        self.main_thread = self._thread_id()
+        self.inproc = site.pending / INPROC
+        self._lock = _SiteLock(self.inproc / ".simulator.lock")
+        self.log_error: str | None = None  # why the last ccm.log write failed
+        self._last_logged = datetime.min  # ccm.log's times only go forward
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> SiteSimulator:
+        """Take the site's lock (SiteBusy when another simulator has it)."""
+        existing = find_child(self.site.pending, INPROC)
+        if existing is not None:
+            self.inproc = existing
+            self._lock = _SiteLock(existing / ".simulator.lock")
+        self._lock.acquire()
+        return self
+
+    def close(self) -> None:
+        self._lock.release()
+
+    def __enter__(self) -> SiteSimulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def run(
+        self,
+        stop: threading.Event,
+        report: Callable[[SimOutcome], None] | None = None,
+        poll_seconds: float = 0.5,
+    ) -> None:
+        """Work until ``stop`` is set: pick up requests every ``poll_seconds``, a retry
+        pass every ``hour_seconds``. The request being worked on is finished first."""
+        aged = max(HOUR - timedelta(seconds=self.hour_seconds), timedelta())
+        next_pass = self.clock() + timedelta(seconds=self.hour_seconds)
+        while not stop.is_set():
+            for outcome in self.pick_up(stop):
+                if report is not None:
+                    report(outcome)
+            if stop.is_set():
+                break
+            if self.clock() >= next_pass:
+                for outcome in self.retry_pass(aged, stop):
+                    if report is not None:
+                        report(outcome)
+                self._log([f"Sleeping for {self.hour_seconds:g} seconds..."])
+                next_pass = self.clock() + timedelta(seconds=self.hour_seconds)
+            stop.wait(poll_seconds)
+
+    # ------------------------------------------------------------------ passes
+
+    def pick_up(self, stop: threading.Event | None = None) -> list[SimOutcome]:
+        """Process what waits in ``ccr.box`` now (and anything left in ``Inproc``)."""
+        self.inproc.mkdir(exist_ok=True)
+        outcomes = [self._process(p) for p in self._requests(self.inproc)]
+        waiting = self._requests(self.site.pending)
+        if waiting:
+            self._log([ccmtrace.queue_count_line("Incoming", len(waiting))])
+        for path in waiting:
+            if stop is not None and stop.is_set():
+                break
+            claimed = self._claim(path)
+            if claimed is not None:
+                outcomes.append(self._process(claimed))
+        return [o for o in outcomes if o is not None]
+
+    def retry_pass(
+        self, aged: timedelta = HOUR, stop: threading.Event | None = None
+    ) -> list[SimOutcome]:
+        """One hourly pass over ``ccrretry.box``; the requests' dates move back ``aged``."""
+        self.inproc.mkdir(exist_ok=True)
+        waiting = self._requests(self.site.retry)
+        self._log([ccmtrace.queue_count_line("Retry", len(waiting))])
+        outcomes: list[SimOutcome] = []
+        for path in waiting:
+            if stop is not None and stop.is_set():
+                break
+            claimed = self._claim(path)
+            if claimed is not None:
+                outcome = self._process(claimed, aged=aged, retrying=True)
+                if outcome is not None:
+                    outcomes.append(outcome)
+        return outcomes
+
+    def advance(self, hours: int) -> list[SimOutcome]:
+        """``hours`` retry passes at once, each as if a whole hour had passed."""
+        outcomes: list[SimOutcome] = []
+        for _ in range(hours):
+            outcomes += self.retry_pass(HOUR)
+        return outcomes
+
+    # ------------------------------------------------------------------ one request
+
+    def _requests(self, box: Path) -> list[Path]:
+        with os.scandir(box) as it:
+            found = [Path(e.path) for e in it if is_request_file(e.name) and e.is_file()]
+        return sorted(found, key=lambda p: p.name.casefold())
+
+    def _claim(self, path: Path) -> Path | None:
+        """Rename ``path`` into Inproc; None when it is gone or one of that name waits."""
+        target = self.inproc / path.name
+        try:
+            rename_no_clobber(path, target)
+        except (FileNotFoundError, FileExistsError):
+            return None  # taken meanwhile (a resubmit, an undo); or finish Inproc's first
+        return target
+
+    def _process(
+        self, path: Path, *, aged: timedelta = timedelta(), retrying: bool = False
+    ) -> SimOutcome | None:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_FILE_BYTES + 1)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            return SimOutcome(BAD, "", path.name, detail=f"cannot read: {exc.strerror}")
+        rec = parse_bytes(data, str(path))
+        machine = rec.machine_name or ""
+        rule = check_machine_name(machine) if machine else "no Machine Name"
+        problem = rec.problem or rule
+        if problem:
+            return self._set_aside(path, problem)
+        now = self.clock().replace(microsecond=0)
+        initial = (rec.initial_request_date or now) - aged
+        event = None if rec.error_event_created is None else rec.error_event_created - aged
+        attempts = rec.attempts or 0
+        existing = None if retrying else self._retry_file_for(machine)
+        if existing is not None:
+            initial = existing.initial_request_date or initial
+            event = existing.error_event_created or event
+            attempts = max(attempts, existing.attempts or 0)
+        request_id = path.stem
+        if retrying and (attempts >= MAX_ATTEMPTS or initial + RETRY_WINDOW <= now):
+            self._log(
+                ccmtrace.expired_lines(request_id, machine, attempts, initial.strftime(DATE)),
+                worker=True,
+            )
+            _unlink(path)
+            code = None if rec.last_error_code is None else signed_code(rec.last_error_code)
+            return SimOutcome(EXPIRED, machine, path.name, code, attempts)
+        attempts += 1
+        code = self.rules.outcome(machine, attempts)
+        if code is None:
+            self._log(ccmtrace.installed_lines(request_id, machine, self.account), worker=True)
+            if existing is not None:
+                _unlink(Path(existing.file))
+            _unlink(path)
+            return SimOutcome(INSTALLED, machine, path.name, None, attempts)
+        ip = rec.ip_addresses[0] if rec.ip_addresses else machine_ip(machine)
+        doc = retry_document(
+            rec.document,
+            machine,
+            domain=rec.domain or self.domain,
+            ip=ip,
+            initial=initial,
+            latest=now,
+            event=event or now,
+            code=code,
+            attempts=attempts,
+        )
+        try:
+            # a ResourceID-named request (2097152456.ccr) keeps its name, as CCM does
+            name = path.name if path.stem.isdigit() else f"{machine}.ccr"
+            written = self._store(serialize(doc), name, existing)
+        except ValueError as exc:
+            return self._set_aside(path, str(exc))
+        except OSError as exc:  # stays in Inproc: the next pass tries again
+            detail = f"could not write to {self.site.retry}: {exc.strerror or exc}"
+            return SimOutcome(FAILED, machine, path.name, code, attempts, None, detail)
+        self._log(ccmtrace.failed_lines(request_id, machine, code, self.account), worker=True)
+        _unlink(path)
+        return SimOutcome(FAILED, machine, path.name, code, attempts, written)
+
+    def _retry_file_for(self, machine: str) -> CcrRecord | None:
+        """The retry file already held for ``machine``: ``MACHINE.ccr``, or a file named
+        by a ResourceID (all digits) whose Machine Name is ``machine``."""
+        want = machine.casefold()
+        for path in self._requests(self.site.retry):
+            stem = path.stem
+            if stem.casefold() != want and not stem.isdigit():
+                continue
+            rec = _read(path)
+            if rec is not None and (rec.machine_name or "").casefold() == want:
+                return rec
+            if rec is not None and stem.casefold() == want and rec.machine_name is None:
+                return rec
+        return None
+
+    def _store(self, data: bytes, name: str, existing: CcrRecord | None) -> Path:
+        """Write the retry file ``name``; an existing one for the machine is replaced (under
+        its own name) by taking it out of the box first (a rename into Inproc), never by
+        an overwrite."""
+        parked: Path | None = None
+        if existing is not None:
+            old = Path(existing.file)
+            name = old.name
+            spare = self.inproc / f".{old.name}.{secrets.token_hex(4)}.old{TEMP_SUFFIX}"
+            try:
+                rename_no_clobber(old, spare)
+                parked = spare
+            except FileNotFoundError:
+                parked = None  # resubmitted meanwhile: it comes back through ccr.box
+        try:
+            written = write_new_file(self.site.retry, name, data)
+        except BaseException:
+            if parked is not None:  # put the old one back: nothing lost
+                with contextlib.suppress(OSError):
+                    rename_no_clobber(parked, self.site.retry / name)
+            raise
+        if parked is not None:
+            _unlink(parked)
+        return written
+
+    def _set_aside(self, path: Path, problem: str) -> SimOutcome:
+        corrupt = self.site.pending / CORRUPT
+        corrupt.mkdir(exist_ok=True)
+        target = corrupt / path.name
+        try:
+            rename_no_clobber(path, target)
+        except FileExistsError:
+            target = corrupt / f"{path.stem}.{secrets.token_hex(3)}{path.suffix}"
+            rename_no_clobber(path, target)
+        self._log(ccmtrace.bad_request_lines(path.name, problem, str(target)))
+        return SimOutcome(BAD, "", path.name, path=target, detail=problem)
+
+    # ------------------------------------------------------------------ ccm.log
+
+    def _thread_id(self) -> int:
+        return self._rng.randrange(250, 5000) * 4  # Windows thread ids: multiples of 4
+
+    def _log(self, messages: list[str], *, worker: bool = False) -> None:
+        thread = self._thread_id() if worker else self.main_thread
+        start = max(self.clock(), self._last_logged + timedelta(milliseconds=1))
+        step = timedelta(milliseconds=3)  # a worker takes a moment per step
+        lines = [ccmtrace.TraceLine(m, start + step * i, thread) for i, m in enumerate(messages)]
+        self._last_logged = lines[-1].time if lines else self._last_logged
+        try:
+            ccmtrace.append_lines(self.log_path, lines)
+            self.log_error = None
+        except OSError as exc:  # the inboxes still work; the caller shows log_error
+            self.log_error = f"cannot write {self.log_path}: {exc.strerror or exc}"
+
+
+def _read(path: Path) -> CcrRecord | None:
+    try:
+        with open(path, "rb") as fh:
+            return parse_bytes(fh.read(MAX_FILE_BYTES + 1), str(path))
+    except OSError:
+        return None
+
+
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
