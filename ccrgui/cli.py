@@ -19,15 +19,19 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from . import __version__
+from .core.ccmlog import LogEntry
 from .core.ccr import CcrRecord, parse_file
 from .core.config import ConfigError, load_config
 from .core.errors import describe, display_code, format_code, normalize_code
+from .core.machinelog import MachineLog, group_attempts
 from .core.queue import BatchInvalid, QueueStatus, queue_requests, read_name_list
-from .core.resolve import resolve_site
+from .core.reach import RPC_PORT, SMB_PORT, check_machines
+from .core.resolve import resolve_site, site_ccm_log
 from .core.resubmit import ResubmitStatus, resubmit, select_by_error, select_by_machine
 from .core.scan import expiring_within, read_box, with_error
 from .core.simulator import SimOutcome
 from .core.site import SiteError
+from .core.textsafe import escape_control
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -271,6 +275,101 @@ def cmd_resubmit(args: argparse.Namespace) -> int:
         )
         return 130
     return EXIT_FAILED if batch.failed or not_found else EXIT_OK
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    """One machine's entries in the site server's ccm.log (ccm.lo_ first)."""
+    log = Path(args.log) if args.log else site_ccm_log(_site(args.site))
+    try:
+        reader = MachineLog(log, args.name)
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    entries: list[LogEntry] = []
+    try:
+        for batch in reader.read():
+            entries.extend(batch)
+            if args.format == "text":
+                for entry in batch:
+                    _print_entry(entry, sys.stdout)
+                sys.stdout.flush()
+    except FileNotFoundError as exc:
+        hint = "" if args.log else " Give --log FILE, or set the site's ccm.log in Settings."
+        raise CliError(f"no ccm.log at {exc.filename or log}.{hint}") from exc
+    except OSError as exc:
+        raise CliError(f"cannot read {exc.filename or log}: {exc.strerror or exc}") from exc
+    if args.format == "json":
+        lines = ",\n".join("  " + json.dumps(e.to_json()) for e in entries)
+        sys.stdout.write(f"[\n{lines}\n]\n" if entries else "[]\n")
+    elif entries:
+        _print_attempts(entries, sys.stdout)
+    name = escape_control(args.name)
+    if not entries:
+        print(f"ccr: no entries for {name} in {log}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _print_entry(entry: LogEntry, out: TextIO) -> None:
+    when = entry.time.isoformat(sep=" ", timespec="milliseconds") if entry.time else "?"
+    lead = f"{when}  {entry.thread:>6}  "
+    lines = entry.message.split("\n")
+    code = entry.error_code
+    if code is not None:
+        lines[-1] += f"  [{describe(code).short}]"
+    out.write(lead + escape_control(lines[0], keep_tabs=True) + "\n")
+    for line in lines[1:]:
+        out.write(" " * len(lead) + escape_control(line, keep_tabs=True) + "\n")
+
+
+def _print_attempts(entries: list[LogEntry], out: TextIO) -> None:
+    attempts = group_attempts(entries)
+    out.write(f"\n{len(attempts)} attempt(s):\n")
+    for a in attempts:
+        when = a.time.isoformat(sep=" ", timespec="seconds") if a.time else "?"
+        code = a.error_code
+        error = "" if code is None else f"  {describe(code).short}: {describe(code).message}"
+        request = "" if a.request_id is None else f'  request "{a.request_id}"'
+        out.write(escape_control(f"  {when}  {a.outcome}{error}{request}") + "\n")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Resolve each name and connect to SMB and RPC; exit 0 only when all answer."""
+    for name in args.names:
+        if not name.strip() or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in name):
+            raise CliError(f"{escape_control(name)!r} is not a machine name", EXIT_USAGE)
+    ports = (args.smb_port, args.rpc_port)
+    results = check_machines(args.names, ports=ports, timeout=args.timeout)
+    if args.format == "json":
+        json.dump([r.to_json() for r in results], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for r in results:
+            data = r.to_json()
+            state = "reachable" if r.ok else "NOT reachable"
+            if not r.dns_ok:
+                state += f": the name does not resolve ({r.dns_error})"
+            where = f" [{', '.join(r.addresses)}]" if r.addresses else ""
+            ports_text = ", ".join(f"{p} {s}" for p, s in r.ports.items())
+            line = f"{r.machine}: {state}{where}" + (f"; {ports_text}" if ports_text else "")
+            print(escape_control(line))
+            print(f"  {escape_control(str(data['advice']))}")
+    return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 600:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds (0-600, e.g. 2)")
+    return value
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a TCP port (1-65535)")
+    return int(text)
 
 
 def _parse_error_code(text: str) -> int:
@@ -599,6 +698,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sim.add_argument("--rules", metavar="FILE", help="outcome rules instead of the built-in")
     sim.set_defaults(func=cmd_simulate)
+
+    lg = sub.add_parser(
+        "log",
+        help="one machine's entries in the site server's ccm.log",
+        description="Print the ccm.log entries for NAME: every line of its request blocks "
+        "(Begin...End on the same thread) and every other line that names it; ccm.lo_ is "
+        "read first. Exit 0 when entries were found, 1 when none (or the log is unreadable).",
+    )
+    lg.add_argument("name", metavar="NAME", help="machine name (NetBIOS or FQDN) or request ID")
+    where = lg.add_mutually_exclusive_group()
+    where.add_argument("--site", help=site_help + "; its ccm.log is read")
+    where.add_argument("--log", metavar="FILE", help="a ccm.log file (raw, or copied from CMTrace)")
+    lg.add_argument("--format", choices=("text", "json"), default="text")
+    lg.set_defaults(func=cmd_log)
+
+    ck = sub.add_parser(
+        "check",
+        help="does a machine answer now? DNS, then SMB (445) and RPC (135)",
+        description="Resolve each NAME and connect to its SMB and RPC ports in parallel. "
+        "Exit 0 when every machine resolves and answers on both ports, 1 when any does not.",
+    )
+    ck.add_argument("names", nargs="+", metavar="NAME", help="machine name or address")
+    ck.add_argument(
+        "--timeout", type=_seconds, default=2.0, metavar="SECONDS", help="per step (default 2)"
+    )
+    ck.add_argument("--format", choices=("text", "json"), default="text")
+    ck.add_argument("--smb-port", type=_port, default=SMB_PORT, metavar="PORT", help="default 445")
+    ck.add_argument("--rpc-port", type=_port, default=RPC_PORT, metavar="PORT", help="default 135")
+    ck.set_defaults(func=cmd_check)
 
     reg = sub.add_parser("register-filetype", help="make ccrgui open .ccr files (this user)")
     reg.set_defaults(func=cmd_register_filetype)

@@ -26,6 +26,7 @@ class ConfigError(Exception):
 class SiteEntry:
     name: str
     root: str  # inbox root, e.g. \\SERVER\SMS_ABC\inboxes
+    ccm_log: str = ""  # the site server's ccm.log (file or its folder); "" = ../Logs/ccm.log
 
 
 @dataclass(slots=True)
@@ -82,7 +83,10 @@ def load_config() -> Config:
 
 def _from_dict(data: dict[str, Any]) -> Config:
     cfg = Config()
-    cfg.sites = [SiteEntry(str(s["name"]), str(s["root"])) for s in data.get("sites", [])]
+    cfg.sites = [
+        SiteEntry(str(s["name"]), str(s["root"]), str(s.get("ccm_log") or ""))
+        for s in data.get("sites", [])
+    ]
     cfg.default_site = str(data.get("default_site", ""))
     cfg.always_install = bool(data.get("always_install", True))
     cfg.poll_seconds = max(2, int(data.get("poll_seconds", 10)))

@@ -5,12 +5,14 @@ configured site, or the built-in sandbox: ``Config.default_entry``)."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+from .ccmlog import LOG_NAME, default_log_path, find_file
 from .config import Config, load_config
 from .sandbox import ensure_sandbox
 from .site import Site, open_site
 
-__all__ = ["ENV_SITE", "resolve_site"]
+__all__ = ["ENV_SITE", "resolve_site", "site_ccm_log"]
 
 ENV_SITE = "CCRGUI_SITE"
 
@@ -30,6 +32,27 @@ def resolve_site(arg: str | None = None, cfg: Config | None = None) -> Site:
     if entry is not None:
         return open_site(entry.root, entry.name)
     return ensure_sandbox()
+
+
+def site_ccm_log(site: Site, cfg: Config | None = None) -> Path:
+    """Where ``site``'s ccm.log is: the site's own setting (a file, or the folder holding
+    ccm.log), else ``<inbox root>/../Logs/ccm.log``."""
+    cfg = cfg if cfg is not None else _maybe_config()
+    entry = cfg.find_site(site.name) if cfg else None
+    if entry is not None and entry.ccm_log and _same_site(entry.root, site):
+        configured = Path(entry.ccm_log).expanduser()
+        if configured.is_dir():
+            return find_file(configured, LOG_NAME) or configured / LOG_NAME
+        return configured
+    return default_log_path(site.root)
+
+
+def _same_site(root: str, site: Site) -> bool:
+    given = Path(root).expanduser()
+    return given in (site.root, site.root.parent) or given.resolve() in (
+        site.root.resolve(),
+        site.root.parent.resolve(),
+    )
 
 
 def _maybe_config() -> Config | None:

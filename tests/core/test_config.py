@@ -48,7 +48,14 @@ def test_save_and_load_round_trip() -> None:
     assert json.loads(path.read_text())["sites"][0] == {
         "name": "ABC",
         "root": r"\\SERVER\SMS_ABC\inboxes",
+        "ccm_log": "",
     }
+
+
+def test_a_sites_ccm_log_location_is_kept() -> None:
+    cfg = Config(sites=[SiteEntry("ABC", "/srv/abc/inboxes", r"\\SERVER\SMS_ABC\Logs")])
+    save_config(cfg)
+    assert load_config().sites[0].ccm_log == r"\\SERVER\SMS_ABC\Logs"
 
 
 def test_find_site_is_case_insensitive() -> None:
