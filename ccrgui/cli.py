@@ -315,7 +315,7 @@ def _print_entry(entry: LogEntry, out: TextIO) -> None:
     lines = entry.message.split("\n")
     code = entry.error_code
     if code is not None:
-        lines[-1] += f"  [{describe(code).short}]"
+        lines[-1] += f"  [{display_code(code)}]"
     out.write(lead + escape_control(lines[0], keep_tabs=True) + "\n")
     for line in lines[1:]:
         out.write(" " * len(lead) + escape_control(line, keep_tabs=True) + "\n")
@@ -327,7 +327,7 @@ def _print_attempts(entries: list[LogEntry], out: TextIO) -> None:
     for a in attempts:
         when = a.time.isoformat(sep=" ", timespec="seconds") if a.time else "?"
         code = a.error_code
-        error = "" if code is None else f"  {describe(code).short}: {describe(code).message}"
+        error = "" if code is None else f"  {display_code(code)}: {describe(code).message}"
         request = "" if a.request_id is None else f'  request "{a.request_id}"'
         out.write(escape_control(f"  {when}  {a.outcome}{error}{request}") + "\n")
 
@@ -710,7 +710,12 @@ def build_parser() -> argparse.ArgumentParser:
     where = lg.add_mutually_exclusive_group()
     where.add_argument("--site", help=site_help + "; its ccm.log is read")
     where.add_argument("--log", metavar="FILE", help="a ccm.log file (raw, or copied from CMTrace)")
-    lg.add_argument("--format", choices=("text", "json"), default="text")
+    lg.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: one line per entry, errors decoded, attempts summed up; json: a list",
+    )
     lg.set_defaults(func=cmd_log)
 
     ck = sub.add_parser(
@@ -723,7 +728,12 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument(
         "--timeout", type=_seconds, default=2.0, metavar="SECONDS", help="per step (default 2)"
     )
-    ck.add_argument("--format", choices=("text", "json"), default="text")
+    ck.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: a line and advice per machine; json: one object per machine",
+    )
     ck.add_argument("--smb-port", type=_port, default=SMB_PORT, metavar="PORT", help="default 445")
     ck.add_argument("--rpc-port", type=_port, default=RPC_PORT, metavar="PORT", help="default 135")
     ck.set_defaults(func=cmd_check)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from .errors import describe, format_code
+from .errors import display_code, format_code
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -245,7 +245,7 @@ def advice(result: Reachability, last_error: int | None = None) -> str:
     if last_error is not None and last_error in _ACCOUNT_CODES:
         return (
             f"The network is fine: name and ports answer, yet the last error was "
-            f"{describe(last_error).short}. Look at the push account: local administrator "
+            f"{display_code(last_error)}. Look at the push account: local administrator "
             "on the target, correct password, not locked out."
         )
     if last_error is not None and last_error in _NETWORK_CODES:

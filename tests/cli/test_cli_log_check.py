@@ -33,9 +33,9 @@ def test_log_json_on_the_sample(samples: Path) -> None:
 def test_log_text_decodes_errors_and_sums_up_attempts(samples: Path) -> None:
     done = ccr("log", "WKS-LAB-07", "--log", str(samples / "ccm-cmtrace-copy.log"))
     assert done.returncode == 0, done.stderr
-    assert "error = 0x80070005.  [0x80070005 ERROR_ACCESS_DENIED]" in done.stdout
+    assert "error = 0x80070005.  [-2147024891 (0x80070005) ERROR_ACCESS_DENIED]" in done.stdout
     assert "1 attempt(s):" in done.stdout
-    assert "failed, will retry  0x80070005 ERROR_ACCESS_DENIED" in done.stdout
+    assert "failed, will retry  -2147024891 (0x80070005) ERROR_ACCESS_DENIED" in done.stdout
 
 
 def test_log_text_escapes_control_characters(tmp_path: Path) -> None:
