@@ -432,7 +432,7 @@ class _CancelOnInterrupt:
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Play the site server's Client Configuration Manager on a local test site."""
     from .core.mounts import network_location
-    from .core.sandbox import ensure_sandbox
+    from .core.sandbox import ensure_sandbox, reset_demo
     from .core.simrules import DEFAULT_RULES, RulesError, load_rules
     from .core.simulator import SiteBusy, SiteSimulator
 
@@ -440,14 +440,26 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         rules = DEFAULT_RULES if args.rules is None else load_rules(args.rules)
     except RulesError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
-    if args.site is None:
+    if args.reset_demo:
+        if args.site is not None:
+            raise CliError("--reset-demo reseeds the sandbox only; drop --site", EXIT_USAGE)
+        try:
+            site = reset_demo()
+        except (SiteBusy, OSError) as exc:
+            raise CliError(f"could not reset the demo: {exc}") from exc
+        print(f"ccr: the sandbox was reseeded with demo requests ({site.root})", file=sys.stderr)
+    elif args.site is None:
         site = ensure_sandbox()
     else:
         _refuse_network(args.site, network_location(args.site))
         site = _site(args.site)
         _refuse_network(args.site, network_location(str(site.root)))
 
+    errors = 0
+
     def report(o: SimOutcome) -> None:
+        nonlocal errors
+        errors += o.status == "error"
         print(_simulated(o), flush=True)
 
     sim = SiteSimulator(site, rules, hour_seconds=args.hour_seconds)
@@ -479,7 +491,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         sim.close()
     if sim.log_error:
         print(f"ccr: warning: {sim.log_error}", file=sys.stderr)
-    return EXIT_OK
+    return EXIT_FAILED if errors else EXIT_OK
 
 
 def _refuse_network(given: str, why: str | None) -> None:
@@ -496,6 +508,8 @@ def _simulated(o: SimOutcome) -> str:
     when = f"{datetime.now():%H:%M:%S}"
     if o.status == "bad request":
         return f"{when}  bad request  {o.file}  {o.detail} -> {o.path}"
+    if o.status == "error":
+        return f"{when}  error      {o.file}  {o.detail}"
     what = o.machine
     if o.code is not None and o.status == "failed":
         what += f"  error {o.code} {describe(o.code).name}".rstrip()
@@ -697,6 +711,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="run HOURS hourly retry passes at once, then exit",
     )
     sim.add_argument("--rules", metavar="FILE", help="outcome rules instead of the built-in")
+    sim.add_argument(
+        "--reset-demo",
+        action="store_true",
+        help="first reseed the sandbox with a few dozen demo requests and their ccm.log",
+    )
     sim.set_defaults(func=cmd_simulate)
 
     lg = sub.add_parser(

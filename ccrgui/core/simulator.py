@@ -87,6 +87,7 @@ DATE = "%m/%d/%Y %H:%M:%S"
 HOUR = timedelta(hours=1)
 
 INSTALLED, FAILED, EXPIRED, BAD = "installed", "failed", "deleted", "bad request"
+ERROR = "error"  # an I/O error; the request stays where it was
 
 
 class SiteBusy(RuntimeError):
@@ -97,7 +98,7 @@ class SiteBusy(RuntimeError):
 class SimOutcome:
     """What the simulator did with one request."""
 
-    status: str  # installed, failed, deleted (expired), bad request
+    status: str  # installed, failed, deleted (expired), bad request, error
     machine: str
     file: str  # the request's file name as picked up
     code: int | None = None  # as written (signed)
@@ -285,16 +286,14 @@ class SiteSimulator:
     def pick_up(self, stop: threading.Event | None = None) -> list[SimOutcome]:
         """Process what waits in ``ccr.box`` now (and anything left in ``Inproc``)."""
         self.inproc.mkdir(exist_ok=True)
-        outcomes = [self._process(p) for p in self._requests(self.inproc)]
+        outcomes = [self._one(p, claim=False) for p in self._requests(self.inproc)]
         waiting = self._requests(self.site.pending)
         if waiting:
             self._log([ccmtrace.queue_count_line("Incoming", len(waiting))])
         for path in waiting:
             if stop is not None and stop.is_set():
                 break
-            claimed = self._claim(path)
-            if claimed is not None:
-                outcomes.append(self._process(claimed))
+            outcomes.append(self._one(path))
         return [o for o in outcomes if o is not None]
 
     def retry_pass(
@@ -308,12 +307,29 @@ class SiteSimulator:
         for path in waiting:
             if stop is not None and stop.is_set():
                 break
-            claimed = self._claim(path)
-            if claimed is not None:
-                outcome = self._process(claimed, aged=aged, retrying=True)
-                if outcome is not None:
-                    outcomes.append(outcome)
+            outcome = self._one(path, aged=aged, retrying=True)
+            if outcome is not None:
+                outcomes.append(outcome)
         return outcomes
+
+    def _one(
+        self,
+        path: Path,
+        *,
+        claim: bool = True,
+        aged: timedelta = timedelta(),
+        retrying: bool = False,
+    ) -> SimOutcome | None:
+        """Claim and process one request; an I/O error is its outcome, never an exception
+        (the file stays where it was, or in Inproc for the next pass)."""
+        try:
+            claimed = self._claim(path) if claim else path
+            if claimed is None:
+                return None
+            return self._process(claimed, aged=aged, retrying=retrying)
+        except OSError as exc:
+            detail = f"{exc.strerror or exc} ({exc.filename or path}); tried again next pass"
+            return SimOutcome(ERROR, "", path.name, detail=detail)
 
     def advance(self, hours: int) -> list[SimOutcome]:
         """``hours`` retry passes at once, each as if a whole hour had passed."""

@@ -214,3 +214,17 @@ def test_a_second_server_on_the_same_site_is_refused(site: Path) -> None:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=30)
     assert proc.returncode == 0
+
+
+def test_reset_demo_then_once() -> None:
+    ccr("new", "MY-OWN-PC")
+
+    done = ccr("simulate", "--reset-demo", "--once")
+
+    assert done.returncode == 0, done.stderr
+    assert "the sandbox was reseeded with demo requests" in done.stderr
+    assert len(done.stdout.splitlines()) == 3  # the demo's pending requests, not MY-OWN-PC
+    assert "MY-OWN-PC" not in done.stdout
+    listed = ccr("list", "--format", "json")
+    assert len(json.loads(listed.stdout)) >= 25
+    assert ccr("simulate", "--reset-demo", "--site", "/tmp").returncode == 2

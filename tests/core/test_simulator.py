@@ -19,6 +19,7 @@ from ccrgui.core.sandbox import demo_retry_request
 from ccrgui.core.simrules import parse_rules
 from ccrgui.core.simulator import SiteBusy, SiteSimulator, ccm_log_path
 from ccrgui.core.site import Site, open_site
+from tests.readonly_dir import unwritable
 
 # DOMAIN.md's raw line: MESSAGE[~]  $$<COMPONENT><MM-DD-YYYY HH:MM:SS.mmm+TZ><thread=DEC (0xHEX)>
 RAW_LINE = re.compile(
@@ -421,3 +422,31 @@ def test_log_rolls_over_to_ccm_lo_(
     rolled = log.with_name("ccm.lo_")
     assert rolled.exists() and log.exists()
     assert log.stat().st_size <= 3000
+
+
+# --------------------------------------------------------------------------- faults
+
+
+def test_unwritable_retry_box_loses_nothing(site: Site, sim: SiteSimulator) -> None:
+    queue_requests(site, ["LAB-DENY-01"])
+    with unwritable(site.retry):
+        [outcome] = sim.pick_up()
+        assert outcome.status == "failed" and outcome.path is None
+        assert "could not write to" in outcome.detail
+        assert inproc(sim) == ["LAB-DENY-01.ccr"]  # kept for the next pass
+    [outcome] = sim.pick_up()
+    assert outcome.path == site.retry / "LAB-DENY-01.ccr" and inproc(sim) == []
+    assert parse_file(outcome.path).attempts == 1
+
+
+def test_request_that_cannot_be_claimed_is_an_outcome_not_a_crash(
+    site: Site, sim: SiteSimulator
+) -> None:
+    queue_requests(site, ["LAB-DENY-01", "PC-0042"])
+    sim.inproc.mkdir(exist_ok=True)
+    with unwritable(site.pending):
+        outcomes = sim.pick_up()
+    assert [o.status for o in outcomes] == ["error", "error"]
+    assert "tried again next pass" in outcomes[0].detail
+    assert names(site.pending) == ["LAB-DENY-01.ccr", "PC-0042.ccr"]
+    assert sorted(o.status for o in sim.pick_up()) == ["failed", "installed"]
