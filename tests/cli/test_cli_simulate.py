@@ -228,3 +228,33 @@ def test_reset_demo_then_once() -> None:
     listed = ccr("list", "--format", "json")
     assert len(json.loads(listed.stdout)) >= 25
     assert ccr("simulate", "--reset-demo", "--site", "/tmp").returncode == 2
+
+
+def test_ccr_log_finds_the_simulated_history(site: Path) -> None:
+    ccr("new", "LAB-DENY-01", "LAB-DENY-010", "SALES-RPC-9", "PC-0042", "--site", str(site))
+    ccr("simulate", "--site", str(site), "--once")
+    ccr("resubmit", "LAB-DENY-01", "--site", str(site))
+    ccr("simulate", "--site", str(site), "--once")
+
+    done = ccr("log", "LAB-DENY-01", "--site", str(site), "--format", "json")
+
+    assert done.returncode == 0, done.stderr
+    entries = json.loads(done.stdout)
+    messages = [e["message"] for e in entries]
+    assert all('"LAB-DENY-010"' not in m for m in messages)  # exact names only
+    assert (
+        messages.count(
+            '======>Begin Processing request: "LAB-DENY-01", machine name: "LAB-DENY-01"'
+        )
+        == 2
+    )
+    assert {e["component"] for e in entries} == {"SMS_CLIENT_CONFIG_MANAGER"}
+    assert [e["error_code"] for e in entries if "error code:" in e["message"]] == [5, 5]
+    assert len({e["thread"] for e in entries}) == 2  # one worker thread per attempt
+
+    text = ccr("log", "LAB-DENY-01", "--site", str(site)).stdout
+    assert "2 attempt(s)" in text and "ERROR_ACCESS_DENIED" in text
+    rpc = json.loads(ccr("log", "SALES-RPC-9", "--site", str(site), "--format", "json").stdout)
+    assert 0x800706BA in {e["error_code"] for e in rpc}
+    installed = ccr("log", "PC-0042", "--site", str(site)).stdout
+    assert "1 attempt(s)" in installed and "completed" in installed
