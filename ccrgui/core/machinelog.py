@@ -217,12 +217,14 @@ class Outcome(StrEnum):
     COMPLETED = "completed"  # CCM finished the request: ccmsetup was started on the target
     RETRY = "failed, will retry"  # stored in the retry queue
     FAILED = "failed"
+    GAVE_UP = "given up"  # the retry limit (7 days) was reached: the request is deleted
     UNFINISHED = "unfinished"  # no End line (yet): in progress, or the log was cut
     ENDED = "ended"  # ended without a line that says how
     NOTE = "logged"  # lines naming the machine outside a request block, without an error
 
 
 _LOOSE_GAP = timedelta(minutes=5)
+_GAVE_UP = re.compile(r"retry limit|giving up|gave up", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -260,6 +262,8 @@ class Attempt:
         messages = [e.message for e in self.entries]
         if any("Completed request" in m for m in messages):
             return Outcome.COMPLETED
+        if any(_GAVE_UP.search(m) for m in messages):
+            return Outcome.GAVE_UP
         failed = any(e.error_code is not None for e in self.entries)
         if any('in queue "Retry"' in m for m in messages):
             return Outcome.RETRY

@@ -123,6 +123,10 @@ def test_attempts_grouped_per_request(samples: Path, tmp_path: Path) -> None:
         + line(r"---> Failed to connect to \\PC1\admin$ (00000005)", 3)
         + line('---> Completed request "PC1", machine name "PC1".', 3)
         + end("PC1", 3)
+        + begin("PC1", 5)
+        + line('---> Request "PC1", machine name "PC1", has reached the retry limit', 5)
+        + line('Deleted request "PC1", machine name "PC1"', 5)
+        + end("PC1", 5)
         + begin("PC1", 4)
         + line("---> Trying each entry", 4),
         newline="",
@@ -131,6 +135,7 @@ def test_attempts_grouped_per_request(samples: Path, tmp_path: Path) -> None:
     assert [(a.outcome, a.error_code, len(a.entries)) for a in attempts] == [
         (Outcome.RETRY, 53, 5),  # the summary line's code, not the first one seen
         (Outcome.COMPLETED, None, 4),
+        (Outcome.GAVE_UP, None, 4),
         (Outcome.UNFINISHED, None, 2),
     ]
     copy = group_attempts(machine_entries(samples / "ccm-cmtrace-copy.log", "WKS-LAB-07"))
@@ -177,3 +182,29 @@ def test_chunked_search_equals_parsing_everything(
     plain = list(select(iter_entries(log), query))
     fast = MachineLog(log, query, chunk_size=chunk)
     assert [e for batch in fast.read() for e in batch] == plain
+
+
+def test_reads_what_the_simulated_site_server_writes(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from ccrgui.core import ccmtrace
+
+    log = tmp_path / "Logs" / "ccm.log"
+    when = datetime(2026, 11, 2, 8, 0, 0)
+    for i, (machine, code) in enumerate(
+        [("LAB-1", 53), ("LAB-10", 5), ("LAB-1", -2147023174), ("LAB-1", 1326), ("LAB-1", 0)]
+    ):
+        messages = (
+            ccmtrace.installed_lines(str(i), machine, "CORP\\push")
+            if code == 0
+            else ccmtrace.failed_lines(str(i), machine, code, "CORP\\push")
+        )
+        ccmtrace.append_lines(log, [ccmtrace.TraceLine(m, when, 100 + i) for m in messages])
+    attempts = group_attempts(machine_entries(log, "lab-1"))
+    assert [(a.outcome, a.error_code) for a in attempts] == [
+        (Outcome.RETRY, 53),
+        (Outcome.RETRY, 0x800706BA),
+        (Outcome.RETRY, 1326),
+        (Outcome.COMPLETED, None),
+    ]
+    assert attempts[0].time is not None and attempts[0].time.utcoffset() is not None
