@@ -115,8 +115,8 @@ class Bench:
         from PySide6.QtCore import QObject, QTimer
         from PySide6.QtWidgets import QApplication
 
-        from ccrgui.gui import live
-        from ccrgui.gui.box_view import BoxView
+        from ccrgui.gui.box import loader as live
+        from ccrgui.gui.box.view import BoxView
         from ccrgui.gui.runtime import prepare
 
         self.app = QApplication.instance() or QApplication(["bench"])

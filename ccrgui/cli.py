@@ -1,5 +1,8 @@
 """``ccr``: queue, inspect, list and resubmit client push requests from a shell. Never
 imports Qt. The exit codes are :data:`EXIT_CODES_HELP` (also printed by ``ccr --help``).
+
+Why this module is long: it is the whole command line (one subcommand each), and each
+is a few lines of argparse over core.
 """
 
 from __future__ import annotations

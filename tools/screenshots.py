@@ -86,7 +86,7 @@ def settings_dialog(window: MainWindow) -> QWidget:
 
 def _detail(path: Path) -> QWidget:
     from ccrgui.core.ccr import CcrRecord
-    from ccrgui.gui.detail_window import DetailWindow
+    from ccrgui.gui.detail.window import DetailWindow
 
     win = DetailWindow(CcrRecord(file=str(path)))
     loaded: list[bool] = []
@@ -122,7 +122,7 @@ def retry_filtered(window: MainWindow) -> QWidget:
     view.refresh()
     settle(lambda: view.loader.passes > passes)
     settle(ms=500)
-    view.summary_buttons[5].click()
+    view.summary.buttons[5].click()
     view.table.selectRow(0)
     settle(ms=300)
     return window

@@ -2,6 +2,9 @@
 
 Parsing never raises on bad bytes: what is wrong goes into ``CcrRecord.problem``, and
 values that do not parse (numbers, dates) become ``None``.
+
+Why this module is long: the format is one idea (parse, the record, serialize), and
+the parser's fast paths sit beside the record they build.
 """
 
 from __future__ import annotations

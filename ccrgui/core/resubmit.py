@@ -31,6 +31,9 @@ moved is finished first. :func:`undo` moves a batch's files that still wait in `
 back to ``ccrretry.box``. Every outcome is written to the activity log.
 
 The GUI calls :func:`resubmit` and :func:`undo` off its thread (they touch the share).
+
+Why this module is long: this docstring is the spec, and the claim protocol, the two
+modes and undo share its guarantees.
 """
 
 from __future__ import annotations

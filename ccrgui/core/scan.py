@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .ccr import CcrRecord
 from .errors import same_error
+from .scanner import BoxScanner, BoxUnreachable, is_request_file
 
 __all__ = [
     "expiring_within",
@@ -22,10 +23,6 @@ __all__ = [
     "read_box",
     "with_error",
 ]
-
-
-def is_request_file(name: str) -> bool:
-    return name.casefold().endswith(".ccr") and not name.startswith(".")
 
 
 def list_request_files(box: str | os.PathLike[str]) -> list[Path]:
@@ -39,8 +36,6 @@ def read_box(box: str | os.PathLike[str], *, keep_text: bool = True) -> list[Ccr
     """One record per request file, sorted by file name (unreadable ones carry a
     problem). ``keep_text=False`` drops each record's raw text and document (a list
     needs neither: a third of the memory). Raises OSError when the box cannot be listed."""
-    from .scanner import BoxScanner, BoxUnreachable
-
     scanner = BoxScanner(box, keep_text=keep_text)
     try:
         scanner.scan()

@@ -10,6 +10,10 @@ removed) that a table applies in place. A folder that cannot be listed raises
 Reading happens in a small thread pool, because on a share every open is a network round
 trip; parsing stays on the scanning thread. No Qt here: the GUI runs scans on its worker
 threads and the ``ccr`` command runs them directly.
+
+Why this module is long: the incremental scan, its reader pool and its diff are one
+idea whose guarantees (offline is never empty, half-written files are read again)
+cross all three.
 """
 
 from __future__ import annotations
@@ -25,8 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .ccr import MAX_FILE_BYTES, CcrDocument, CcrRecord, parse_bytes
-from .scan import is_request_file
 from .site import explain_os_error
+
+
+def is_request_file(name: str) -> bool:
+    """A request file: ``*.ccr``, not hidden (the site server's temporaries are)."""
+    return name.casefold().endswith(".ccr") and not name.startswith(".")
+
 
 __all__ = [
     "NETWORK_THREADS",
@@ -35,6 +44,7 @@ __all__ = [
     "ScanDiff",
     "ScannedFile",
     "is_network_path",
+    "is_request_file",
 ]
 
 # Readers for a box on a share, where each open is a network round trip. On a local disk

@@ -24,10 +24,6 @@ __all__ = ["main", "start"]
 log = logging.getLogger("ccrgui")
 
 
-def _parse(argv: Sequence[str]) -> argparse.Namespace:
-    return _parse_known(argv)[0]
-
-
 def _parse_known(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     """Our options, and the rest for Qt (``-style``, ``-platform``...)."""
     p = argparse.ArgumentParser(prog="ccrgui", description="ConfigMgr client push requests")
@@ -71,9 +67,8 @@ def start(argv: Sequence[str]) -> MainWindow | None:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from . import errors
-    from .runtime import prepare
-    from .single_instance import InstanceServer, send_to_running
+    from .runtime import crash, prepare
+    from .runtime.single_instance import InstanceServer, send_to_running
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "ccrgui", *qt_args])
     assert isinstance(app, QApplication)
@@ -90,42 +85,22 @@ def start(argv: Sequence[str]) -> MainWindow | None:
     if not args.new_instance and send_to_running(files, site=args.site):
         return None
     _setup_logging()
-    errors.install()
+    crash.install()
     prepare()  # PySide work-arounds; garbage collection on the GUI thread only
     _set_icon(app)
 
-    from .file_open import FileOpener
     from .main_window import MainWindow
 
     window = MainWindow(site_arg=args.site)
-    opener = FileOpener(
-        window,
-        on_resubmit=window.resubmit_ui.resubmit_record,
-        on_open_site=window.open_site_root,
-    )
-    opener.handle_file_open_events(app)
-    opener.accept_drops_on(window)
-    window.file_opener = opener
+    window.file_opener.handle_file_open_events(app)  # macOS Finder's double-click
     server = InstanceServer(parent=window)
     if not args.new_instance:
         server.listen()
-    server.handover.connect(lambda h: _handover(window, h))
+    server.handover.connect(window.take_handover)
     window.show()
     if files:
         window.open_files(files)
     return window
-
-
-def _handover(window: object, handover: object) -> None:
-    from .main_window import MainWindow
-    from .single_instance import Handover
-
-    assert isinstance(window, MainWindow) and isinstance(handover, Handover)
-    window.setWindowState(window.windowState() & ~window.windowState().WindowMinimized)
-    window.raise_()
-    window.activateWindow()
-    if handover.files:
-        window.open_files(handover.files)
 
 
 def _set_icon(app: object) -> None:

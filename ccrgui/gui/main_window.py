@@ -1,18 +1,27 @@
-"""The main window: which site, what is in its boxes, and every action on them."""
+"""The main window: which site, what is in its boxes, and every action on them.
+
+This is the one place that wires the GUI together: the box view, the resubmit
+controller, the file opener (detail windows), the dialogs and the activity log offer
+signals, actions and slots, and :class:`MainWindow` connects them. Nothing it wires
+imports this module.
+
+Why this module is long: it is the one place that wires the window; spread over
+several files, every change would again be a change in three.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QStyle,
     QToolBar,
@@ -21,21 +30,34 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
+from ..core.ccr import CcrRecord
 from ..core.config import Config, ConfigError, load_config, save_config
 from ..core.queue import BatchInvalid, QueueOutcome, queue_requests
 from ..core.resolve import resolve_site
 from ..core.sandbox import ensure_sandbox
 from ..core.site import Site, SiteError
-from .new_request import queue_report
-from .settings import qsettings, restore_geometry, save_geometry
-from .site_bar import SiteBar
+from .box.view import BoxView
+from .detail.opener import FileOpener
+from .dialogs.activity import ActivityWindow
+from .dialogs.new_request import NewRequestDialog, queue_report
+from .dialogs.settings import SettingsDialog
+from .resubmit.controller import ResubmitController
+from .runtime.single_instance import Handover
+from .site_bar import SANDBOX_SITE, SiteBar, SiteMenu
 from .tasks import run_task
+from .view_state import qsettings, restore_geometry, save_geometry
 
 __all__ = ["SANDBOX_SITE", "MainWindow"]
 
-SANDBOX_SITE = ":sandbox:"  # site_arg for the built-in sandbox, whatever is configured
 
 log = logging.getLogger(__name__)
+
+
+def _poll_seconds() -> float:
+    try:
+        return float(load_config().poll_seconds)
+    except ConfigError:
+        return 10.0
 
 
 class MainWindow(QMainWindow):
@@ -61,17 +83,14 @@ class MainWindow(QMainWindow):
         self._central: QWidget = self._placeholder
         self._body_layout.addWidget(self._central, 1)
         self.setCentralWidget(self._body)
+        self.box_view = BoxView(self, poll_seconds=_poll_seconds())
+        self.resubmit_ui = ResubmitController(self.box_view, self)
+        self.file_opener = FileOpener(self)
+        self.activity_window: ActivityWindow | None = None
         self._build_actions()
         self._build_menus()
-        self.file_opener = None  # set by the app (issue 5: detail windows)
-        from .box_view import BoxView
-
-        self.box_view = BoxView(self)
-        self.box_view.attach(self)
-        from .resubmit_ui import ResubmitController
-
-        self.resubmit_ui = ResubmitController(self)  # Resubmit, Undo (issue 4)
-        self.activity_window: QWidget | None = None
+        self._wire()
+        self.set_central_view(self.box_view)
         self.statusBar().showMessage("Ready")
         if not restore_geometry(self, "main"):
             self.resize(1200, 720)
@@ -81,7 +100,7 @@ class MainWindow(QMainWindow):
         # a site that cannot be opened (share down, VPN not up yet) is tried again
         self._site_retry = QTimer(self)
         self._site_retry.setSingleShot(True)
-        self._site_retry.timeout.connect(lambda: self.site is None and self.reload_site())
+        self._site_retry.timeout.connect(self.refresh)
         QTimer.singleShot(0, self.reload_site)
 
     # ------------------------------------------------------------------ actions
@@ -132,32 +151,21 @@ class MainWindow(QMainWindow):
         self.act_export.setEnabled(False)
         # "Ctrl+Q" spelled out: StandardKey.Quit has no binding on Windows
         self.act_quit = self._action("&Quit", self.close, "Ctrl+Q")
-        self.act_resubmit = self._action(
-            "&Resubmit",
-            None,
-            "Ctrl+R",
-            sp.SP_BrowserReload,
-            "Move the selected requests back into ccr.box so the site server retries now",
-        )
-        self.act_resubmit.setEnabled(False)
+        self.act_resubmit = self.resubmit_ui.act_resubmit
+        self.act_resubmit_new = self.resubmit_ui.act_resubmit_new
+        self.act_undo = self.resubmit_ui.act_undo
+        for act in (self.act_resubmit, self.act_resubmit_new, self.act_undo):
+            self.addAction(act)  # their shortcuts work anywhere in the window
         self.act_refresh = self._action(
             "Re&fresh", self.refresh, "F5", sp.SP_BrowserReload, "Read the box again now"
         )
         self.act_refresh.setIcon(self.style().standardIcon(sp.SP_BrowserReload))
-        self.act_retry_box = self._action(
-            "&Retry box (failed)", None, "Ctrl+1", tip="Show ccrretry.box: what failed"
-        )
-        self.act_pending_box = self._action(
-            "&Pending box (queued)",
-            None,
-            "Ctrl+2",
-            tip="Show ccr.box: what is queued and not yet picked up",
-        )
-        self.box_group = QActionGroup(self)
-        for act in (self.act_retry_box, self.act_pending_box):
-            act.setCheckable(True)
-            self.box_group.addAction(act)
-        self.act_retry_box.setChecked(True)
+        self.act_retry_box = self.box_view.retry_action
+        self.act_pending_box = self.box_view.pending_action
+        for act, keys in ((self.act_retry_box, "Ctrl+1"), (self.act_pending_box, "Ctrl+2")):
+            act.setShortcut(QKeySequence(keys))
+            act.setToolTip(f"{act.statusTip()} ({keys})")
+            self.addAction(act)
         self.act_activity = self._action(
             "&Activity log",
             self.open_activity,
@@ -176,9 +184,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         mb = self.menuBar()
         m = mb.addMenu("&File")
-        self.menu_sites = QMenu("S&witch site", self)
-        self.menu_sites.setObjectName("switchSiteMenu")
+        self.menu_sites = SiteMenu("S&witch site", self)
         self.menu_sites.aboutToShow.connect(self._fill_site_menu)
+        self.menu_sites.chosen.connect(self.switch_site)
         for a in (self.act_new, self.act_open, None, self.act_export, None):
             m.addSeparator() if a is None else m.addAction(a)
         m.addMenu(self.menu_sites)
@@ -186,6 +194,9 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_quit)
         self.menu_actions = mb.addMenu("&Actions")
         self.menu_actions.addAction(self.act_resubmit)
+        self.menu_actions.addAction(self.act_resubmit_new)
+        self.menu_actions.addSeparator()
+        self.menu_actions.addAction(self.act_undo)
         self.menu_view = mb.addMenu("&View")
         for a in (
             self.act_refresh,
@@ -215,7 +226,35 @@ class MainWindow(QMainWindow):
             self.toolbar.addSeparator() if a is None else self.toolbar.addAction(a)
         self.addToolBar(self.toolbar)
 
-    # ------------------------------------------------------------------ central view
+    # ------------------------------------------------------------------ wiring
+    def _wire(self) -> None:
+        """Every connection between the parts of the window, in one place."""
+        view, resubmit, opener = self.box_view, self.resubmit_ui, self.file_opener
+        # the site: the table follows it, F5 reads it again
+        self.site_changed.connect(view.set_site)
+        self.site_failed.connect(self._no_site)
+        self.act_refresh.triggered.connect(view.refresh)
+        self.queued.connect(view.refresh)
+        # the table: details, export, status
+        view.details_requested.connect(self.open_records)
+        view.status.connect(self._show_status)
+        self.act_export.triggered.connect(view.export_dialog)
+        self.act_export.setEnabled(True)
+        for act in (resubmit.act_resubmit, resubmit.act_resubmit_new, resubmit.act_undo):
+            view.add_context_action(act)
+        # resubmit: what it may act on, what it says
+        view.targets_changed.connect(resubmit.update_actions)
+        self.site_changed.connect(resubmit.update_actions)
+        self.site_failed.connect(resubmit.update_actions)
+        resubmit.status.connect(self.statusBar().showMessage)
+        resubmit.error.connect(self.show_error)
+        resubmit.finished.connect(self._activity_changed)
+        self.queued.connect(self._activity_changed)
+        # detail windows: resubmit one file, show its site
+        opener.resubmit_requested.connect(resubmit.resubmit_record)
+        opener.open_site_requested.connect(self.open_site_root)
+        opener.accept_drops_on(self)
+
     def set_central_view(self, widget: QWidget) -> None:
         """Put ``widget`` (the box table) under the site bar."""
         self._body_layout.replaceWidget(self._central, widget)
@@ -223,8 +262,11 @@ class MainWindow(QMainWindow):
         self._central = widget
         widget.show()
 
-    def central_view(self) -> QWidget:
-        return self._central
+    def _no_site(self) -> None:
+        self.box_view.set_site(None)
+
+    def _show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10000)
 
     # ------------------------------------------------------------------ site
     def reload_site(self) -> None:
@@ -268,11 +310,6 @@ class MainWindow(QMainWindow):
         if not isinstance(exc, (SiteError, ConfigError)):
             log.error("opening the site failed", exc_info=(type(exc), exc, exc.__traceback__))
         self.site = None  # never queue into the previous site while showing this one
-        self.site_bar.name_label.setText(
-            "Sandbox" if self.site_arg == SANDBOX_SITE else self.site_arg or "Site"
-        )
-        self.site_bar.badge.hide()
-        self.site_bar.path_label.setText("")
         if isinstance(self._central, QLabel):
             self._central.setText(
                 "The site cannot be opened. Check it in Settings (Ctrl+,), then press F5."
@@ -282,7 +319,8 @@ class MainWindow(QMainWindow):
             seconds = self.box_view.poll_seconds  # the refresh interval from Settings
             retry = f" Trying again every {seconds:g} s (F5: now)."
             self._site_retry.start(int(seconds * 1000))
-        self.site_bar.set_error(f"Offline: {message}{retry}")
+        name = "Sandbox" if self.site_arg == SANDBOX_SITE else self.site_arg or "Site"
+        self.site_bar.show_failure(name, f"Offline: {message}{retry}")
         self.setWindowTitle("ccrgui — site unavailable")
         self.site_failed.emit(message)
 
@@ -293,28 +331,12 @@ class MainWindow(QMainWindow):
 
     def _fill_site_menu(self) -> None:
         """Sandbox plus the configured sites, the current one checked."""
-        self.menu_sites.clear()
         try:
             sites = [entry.name for entry in load_config().sites]
         except ConfigError as exc:
             sites = []
             self.statusBar().showMessage(str(exc), 10000)
-        group = QActionGroup(self.menu_sites)
-        current = self.site
-        for name in [SANDBOX_SITE, *sites]:
-            label = "Sandbox (built-in practice site)" if name == SANDBOX_SITE else name
-            act = self.menu_sites.addAction(label.replace("&", "&&"))
-            act.setCheckable(True)
-            act.setActionGroup(group)
-            if current is not None:
-                act.setChecked(
-                    current.sandbox
-                    if name == SANDBOX_SITE
-                    else not current.sandbox and current.name.casefold() == name.casefold()
-                )
-            act.triggered.connect(lambda _=False, n=name: self.switch_site(n))
-        self.menu_sites.addSeparator()
-        self.menu_sites.addAction(self.act_settings)
+        self.menu_sites.fill(sites, self.site, self.act_settings)
 
     def open_site_root(self, root: str) -> None:
         """Show the site whose inbox folder is ``root`` (from a detail window)."""
@@ -328,8 +350,6 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ new request
     def new_request(self) -> None:
-        from .new_request import NewRequestDialog
-
         try:
             cfg = load_config()
         except ConfigError as exc:
@@ -353,9 +373,7 @@ class MainWindow(QMainWindow):
         self._remember_forced(forced)
         self.statusBar().showMessage(f"Queueing {len(names)} request(s) on {site.name}…")
         run_task(
-            lambda: queue_requests(site, names, forced=forced),
-            self._queued,
-            lambda exc: self._queue_failed(exc),
+            partial(queue_requests, site, names, forced=forced), self._queued, self._queue_failed
         )
 
     def _remember_forced(self, forced: bool) -> None:
@@ -392,15 +410,25 @@ class MainWindow(QMainWindow):
         self._file_dialog = dlg
 
     def open_files(self, paths: Sequence[str]) -> None:
-        """Show each file in a detail window (wired to the file opener by the app)."""
-        if self.file_opener is not None and paths:
+        """Show each file in a detail window."""
+        if paths:
             self.file_opener.open_files(list(paths))
             self.statusBar().showMessage(f"Opened {len(paths)} file(s)", 5000)
 
+    def take_handover(self, handover: Handover) -> None:
+        """A second ``ccrgui`` handed its files over: come to the front, open them."""
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.raise_()
+        self.activateWindow()
+        if handover.files:
+            self.open_files(handover.files)
+
+    def open_records(self, records: Sequence[CcrRecord]) -> None:
+        """The table's rows in detail windows (the file is read again there)."""
+        self.file_opener.open_files([r.file for r in records])
+
     # ------------------------------------------------------------------ settings
     def open_settings(self) -> None:
-        from .settings_dialog import SettingsDialog
-
         dlg = SettingsDialog(self)
         self._default_seen = dlg.config.default_site
         dlg.saved.connect(self._settings_saved)
@@ -417,14 +445,10 @@ class MainWindow(QMainWindow):
         self.reload_site()
 
     # ------------------------------------------------------------------ activity log
-    def open_activity(self) -> QWidget:
+    def open_activity(self) -> ActivityWindow:
         """Ctrl+L: the activity log window (one per main window), read again."""
-        from .activity_view import ActivityWindow
-
         if self.activity_window is None:
             self.activity_window = ActivityWindow(self)
-            self.resubmit_ui.finished.connect(lambda _r: self._activity_changed())
-            self.queued.connect(lambda _o: self._activity_changed())
         win = self.activity_window
         win.show()
         win.raise_()

@@ -1,14 +1,29 @@
-"""The strip above the box table: which site this window works on (name, inbox folder, a
-SANDBOX badge for the practice site) and, in red, why it cannot be reached."""
+"""Which site a window works on: the strip above the box table (name, inbox folder, a
+SANDBOX badge for the practice site and, in red, why it cannot be reached) and the
+File › Switch site menu."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from collections.abc import Sequence
+from functools import partial
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core.site import Site
 
-__all__ = ["SiteBar"]
+__all__ = ["SANDBOX_SITE", "SiteBar", "SiteMenu"]
+
+SANDBOX_SITE = ":sandbox:"  # the built-in sandbox, whatever is configured
 
 
 class SiteBar(QFrame):
@@ -60,7 +75,47 @@ class SiteBar(QFrame):
         self.path_label.setToolTip(str(site.root))
         self.set_error("")
 
+    def show_failure(self, name: str, message: str) -> None:
+        """The site ``name`` could not be opened: ``message`` says why."""
+        self.name_label.setText(name)
+        self.badge.hide()
+        self.path_label.setText("")
+        self.set_error(message)
+
     def set_error(self, message: str) -> None:
         self.state_label.setText(message)
         self.state_label.setStyleSheet("color: #b00020;" if message else "")
         self.state_label.setVisible(bool(message))
+
+
+class SiteMenu(QMenu):
+    """The sandbox and the configured sites, the current one checked; ``chosen(name)``
+    (a configured name, or SANDBOX_SITE). ``about_to_fill`` asks the owner to :meth:`fill`
+    it just before it shows."""
+
+    chosen = Signal(str)
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self.setObjectName("switchSiteMenu")
+
+    def fill(self, sites: Sequence[str], current: Site | None, extra: QAction) -> None:
+        self.clear()
+        group = QActionGroup(self)
+        for name in [SANDBOX_SITE, *sites]:
+            label = "Sandbox (built-in practice site)" if name == SANDBOX_SITE else name
+            act = self.addAction(label.replace("&", "&&"))
+            act.setCheckable(True)
+            act.setActionGroup(group)
+            if current is not None:
+                act.setChecked(
+                    current.sandbox
+                    if name == SANDBOX_SITE
+                    else not current.sandbox and current.name.casefold() == name.casefold()
+                )
+            act.triggered.connect(partial(self._chosen, name))
+        self.addSeparator()
+        self.addAction(extra)
+
+    def _chosen(self, name: str, _checked: bool = False) -> None:
+        self.chosen.emit(name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import shiboken6
@@ -57,7 +58,10 @@ class _Runnable(QRunnable):
 
 
 def _owner_gone(callback: Callable[..., Any]) -> bool:
-    """``callback`` is a method of a Qt object that has been deleted."""
+    """``callback`` is a method (or a ``functools.partial`` of one) of a Qt object that
+    has been deleted."""
+    while isinstance(callback, partial):
+        callback = callback.func
     owner = getattr(callback, "__self__", None)
     return isinstance(owner, QObject) and not shiboken6.isValid(owner)
 

@@ -15,9 +15,10 @@ from pytestqt.qtbot import QtBot
 from ccrgui.core import paths
 from ccrgui.core.resolve import resolve_site
 from ccrgui.core.site import Site
-from ccrgui.gui import errors, main_window
-from ccrgui.gui.app import _parse, start
+from ccrgui.gui import main_window
+from ccrgui.gui.app import _parse_known, start
 from ccrgui.gui.main_window import MainWindow
+from ccrgui.gui.runtime import crash
 from ccrgui.gui.tasks import pool
 from tests.gui.conftest import make_inboxes, open_window
 
@@ -45,7 +46,7 @@ def test_ccrgui_site_dir_opens_that_site_for_this_run(
     assert w.isVisible()
     assert str(root) == w.site_bar.path_label.text()
     assert "SMS_XYZ" in w.windowTitle()
-    assert sys.excepthook is errors.excepthook  # no bare traceback for the user
+    assert sys.excepthook is crash.excepthook  # no bare traceback for the user
     assert (paths.log_dir() / "ccrgui.log").is_file()
 
 
@@ -56,13 +57,13 @@ def test_unexpected_error_is_logged_and_shown_in_one_dialog(
         try:
             raise RuntimeError(message)
         except RuntimeError as exc:
-            errors.excepthook(type(exc), exc, exc.__traceback__)
+            crash.excepthook(type(exc), exc, exc.__traceback__)
 
     with caplog.at_level(logging.ERROR, logger="ccrgui"):
         fail("paint went wrong")
         fail("and again")
 
-    box = errors._open[0]
+    box = crash._open[0]
     qtbot.addWidget(box)
     assert isinstance(box, QMessageBox) and box.isVisible()
     assert "paint went wrong" in box.text()
@@ -93,7 +94,7 @@ def test_missing_site_shows_offline_message_instead_of_crashing(
 
 
 def test_command_line_takes_site_and_files() -> None:
-    args = _parse(["--site", r"\\SERVER\SMS_ABC\inboxes", "a.ccr", "b.ccr"])
+    args, _qt = _parse_known(["--site", r"\\SERVER\SMS_ABC\inboxes", "a.ccr", "b.ccr"])
     assert args.site == r"\\SERVER\SMS_ABC\inboxes"
     assert args.files == ["a.ccr", "b.ccr"]
 

@@ -1,0 +1,109 @@
+"""The box table's columns and the words its cells and filters use. No Qt: the row store
+and its tests use these too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from ...core.ccr import time_left
+from ...core.errors import ErrorInfo, describe
+
+__all__ = [
+    "COLUMNS",
+    "NO_ERROR",
+    "PROBLEM",
+    "Column",
+    "date_text",
+    "error_info",
+    "error_label",
+    "expiry_text",
+    "search_words",
+]
+
+PROBLEM = -1  # error filter / summary key for files that are not valid CCRs
+NO_ERROR = -2  # ... for requests without a Last Error Code (the pending box)
+SOON_SECONDS = 24 * 3600  # expiry closer than this is highlighted
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    title: str
+    tip: str
+    width: int  # default width in pixels (Machine to Expires fit a 1200 px window)
+    numeric: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("machine", "Machine", "Machine Name in the request", 130),
+    Column("domain", "Domain", "Domain recorded by the site server", 70),
+    Column("ip", "IP", "IP addresses recorded for the machine", 110),
+    Column("attempts", "Attempts", "Number of processing attempts so far", 72, numeric=True),
+    Column("error", "Last error", "Last error code (hex for HRESULTs) and its name", 180),
+    Column("meaning", "Meaning", "What the last error means, in words", 210),
+    Column("initial", "Initial request", "When the request was first made", 122),
+    Column("latest", "Latest attempt", "When the site server last tried", 122),
+    Column("expires", "Expires", "The site server gives up 7 days after the request", 104),
+    Column("file", "File", "File name in the box", 140),
+    Column("modified", "Modified", "When the file last changed", 130),
+    Column("outcome", "Outcome", "What the last resubmit or undo did with this request", 260),
+)
+(
+    COL_MACHINE,
+    COL_DOMAIN,
+    COL_IP,
+    COL_ATTEMPTS,
+    COL_ERROR,
+    COL_MEANING,
+    COL_INITIAL,
+    COL_LATEST,
+    COL_EXPIRES,
+    COL_FILE,
+    COL_MODIFIED,
+    COL_OUTCOME,
+) = range(len(COLUMNS))
+
+
+@lru_cache(maxsize=512)
+def error_info(code: int) -> ErrorInfo:
+    return describe(code)
+
+
+@lru_cache(maxsize=512)
+def search_words(code: int) -> str:
+    """What the filter field finds an error code by: the number, hex, name and words."""
+    info = describe(code)
+    return f"{code} {info.hex} {info.short} {info.message}"
+
+
+def error_label(key: int) -> tuple[str, str]:
+    """(short text, tooltip) for a summary/filter key (a code, PROBLEM or NO_ERROR)."""
+    if key == PROBLEM:
+        return "Not a valid CCR", "Files that cannot be read or are not CCR files"
+    if key == NO_ERROR:
+        return "No error recorded", "Requests without a Last Error Code (not tried yet)"
+    info = describe(key)
+    words = info.message.rstrip(".")
+    tip = f"{info.short}\n{info.message}\n\nLikely cause: {info.cause}\nWhat to check: {info.fix}"
+    return f"{words} ({info.short})", tip
+
+
+def date_text(d: datetime | None) -> str:
+    return "" if d is None else d.strftime("%Y-%m-%d %H:%M")
+
+
+def expiry_text(expires_at: datetime | None, now: datetime) -> str:
+    """``in 3 days 4 h``, ``in 5 h 20 min``, ``in 12 min``, ``expired`` ("" if unknown)."""
+    if expires_at is None:
+        return ""
+    left = time_left(expires_at, now)
+    if left is None:
+        return "expired"
+    days, hours, minutes = left
+    if days:
+        return f"in {days} day{'s' if days > 1 else ''}" + (f" {hours} h" if hours else "")
+    if hours:
+        return f"in {hours} h" + (f" {minutes} min" if minutes else "")
+    return f"in {max(minutes, 1)} min"

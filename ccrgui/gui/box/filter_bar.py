@@ -1,0 +1,70 @@
+"""The bar above the box table: the filter field (as you type), the error filter with a
+count per error, and the retry/pending box switch."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QToolButton, QWidget
+
+from .columns import error_label
+
+__all__ = ["FilterBar"]
+
+
+class FilterBar(QWidget):
+    """``text_changed(str)`` as the filter field changes; ``error_chosen(key | None)``
+    when an error is picked in the list. ``retry``/``pending`` are the switch's actions."""
+
+    text_changed = Signal(str)
+    error_chosen = Signal(object)
+
+    def __init__(self, retry: QAction, pending: QAction, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.edit.setObjectName("filterEdit")
+        self.edit.setPlaceholderText("Filter: machine, domain, IP, error, file…")
+        self.edit.setClearButtonEnabled(True)
+        self.combo = QComboBox()
+        self.combo.setObjectName("errorFilter")
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.combo.setMinimumContentsLength(24)
+        self.combo.setToolTip("Show only the requests that failed with one error")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 2)
+        layout.addWidget(self.combo, 1)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(2)
+        for act, name in ((retry, "retryBoxButton"), (pending, "pendingBoxButton")):
+            button = QToolButton()
+            button.setObjectName(name)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setDefaultAction(act)  # one action each: a plain button, no menu arrow
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self.edit.textChanged.connect(self.text_changed)
+        self.combo.activated.connect(self._chosen)
+
+    def _chosen(self, index: int) -> None:
+        self.error_chosen.emit(self.combo.itemData(index))
+
+    def set_counts(self, ordered: list[tuple[int, int]]) -> None:
+        """The error list: all, then one entry per (key, count), in this order."""
+        combo = self.combo
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(f"All errors ({sum(n for _k, n in ordered):,})", None)
+        for key, n in ordered:
+            label, tip = error_label(key)
+            combo.addItem(f"{label} — {n:,}", key)
+            combo.setItemData(combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        combo.blockSignals(False)
+
+    def set_error(self, key: int | None) -> None:
+        """Show ``key`` as the chosen error (an entry with 0 when no row has it now)."""
+        i = self.combo.findData(key) if key is not None else 0
+        if i < 0 and key is not None:
+            self.combo.addItem(f"{error_label(key)[0]} — 0", key)
+            i = self.combo.count() - 1
+        self.combo.setCurrentIndex(i)

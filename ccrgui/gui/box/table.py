@@ -1,0 +1,148 @@
+"""The box table widget: rows that open on Enter, painting that holds a scan back
+(:mod:`ccrgui.gui.runtime.gui_gate`), and a header with movable, hideable columns whose
+layout and sort are kept between runs."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QByteArray, QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QKeyEvent, QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+
+from ..runtime.gui_gate import gui_gate
+from ..view_state import qsettings
+from .columns import COL_EXPIRES, COL_MACHINE, COL_OUTCOME, COLUMNS
+
+__all__ = ["BoxTable"]
+
+HEADER_KEY = "boxview/header"
+
+
+class BoxTable(QTableView):
+    """The table. ``activated_rows`` when Enter/Return is pressed on a selection."""
+
+    activated_rows = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("boxTable")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        vh = self.verticalHeader()
+        vh.hide()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # never measure 50k rows
+        vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self._outcome_placed = False
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(500)
+        self._save_timer.timeout.connect(self.save_header)
+
+    def set_header(self) -> None:
+        """Give the header its own C++ model of column titles (call after setModel()).
+
+        Through the proxy each section cost three Python calls per role, six roles a
+        paint, each waiting for the GIL while a scan parses (50-120 ms freezes during a
+        10k load, bench/bench_gui_load.py); a C++ model never calls into Python."""
+        self.header_model = QStandardItemModel(0, len(COLUMNS), self)
+        for i, col in enumerate(COLUMNS):
+            self.header_model.setHeaderData(i, Qt.Orientation.Horizontal, col.title)
+            self.header_model.setHeaderData(
+                i, Qt.Orientation.Horizontal, col.tip, Qt.ItemDataRole.ToolTipRole
+            )
+        header = self.horizontalHeader()
+        header.setModel(self.header_model)
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        for i, col in enumerate(COLUMNS):
+            header.resizeSection(i, col.width)
+        header.customContextMenuRequested.connect(self._header_menu)
+        header.sectionMoved.connect(self._layout_changed)
+        header.sectionResized.connect(self._layout_changed)
+        header.sortIndicatorChanged.connect(self._layout_changed)
+        self._restore_header()
+
+    # ------------------------------------------------------------------ events
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            with gui_gate:
+                return super().viewportEvent(event)
+        return super().viewportEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        sel = self.selectionModel()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and sel and sel.hasSelection():
+            self.activated_rows.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        if self._save_timer.isActive():
+            self._save_timer.stop()
+            self.save_header()
+        super().hideEvent(event)
+
+    # ------------------------------------------------------------------ columns
+    def _header_menu(self, pos: QPoint) -> None:
+        menu = self.columns_menu()
+        menu.popup(self.horizontalHeader().mapToGlobal(pos))
+
+    def columns_menu(self) -> QMenu:
+        """Check the columns to show."""
+        header = self.horizontalHeader()
+        menu = QMenu("Columns", self)
+        menu.setObjectName("columnsMenu")
+        for i, col in enumerate(COLUMNS):
+            act = menu.addAction(col.title)
+            act.setCheckable(True)
+            act.setChecked(not header.isSectionHidden(i))
+            act.toggled.connect(partial(self.show_column, i))
+        self._columns_menu = menu
+        return menu
+
+    def show_column(self, column: int, shown: bool) -> None:
+        header = self.horizontalHeader()
+        if not shown and header.count() - header.hiddenSectionCount() <= 1:
+            return  # keep one column
+        header.setSectionHidden(column, not shown)
+        self._save_timer.start()
+
+    def show_outcome_column(self) -> None:
+        """Bring the Outcome column beside Machine once (from the far end, where it is
+        added), so outcomes show in any window. A column the user placed elsewhere stays
+        where it is."""
+        header = self.horizontalHeader()
+        if header.isSectionHidden(COL_OUTCOME):
+            header.setSectionHidden(COL_OUTCOME, False)
+        if self._outcome_placed:
+            return
+        self._outcome_placed = True
+        at = header.visualIndex(COL_OUTCOME)
+        if at == header.count() - 1:
+            header.moveSection(at, header.visualIndex(COL_MACHINE) + 1)
+
+    # ------------------------------------------------------------------ kept between runs
+    def _layout_changed(self, *_args: object) -> None:
+        self._save_timer.start()
+
+    def _restore_header(self) -> None:
+        header = self.horizontalHeader()
+        state = qsettings().value(HEADER_KEY)
+        restored = isinstance(state, QByteArray) and header.restoreState(state)
+        if not restored:
+            header.setSortIndicator(COL_EXPIRES, Qt.SortOrder.AscendingOrder)
+        self.setSortingEnabled(True)  # sorts by the (restored) indicator
+
+    def save_header(self) -> None:
+        s = qsettings()
+        s.setValue(HEADER_KEY, self.horizontalHeader().saveState())
+        s.sync()

@@ -1,0 +1,383 @@
+"""The main window's table of one box: what failed, why, what to do, and when it expires.
+
+:class:`BoxView` shows the retry box (or the pending box) of a site as a live table: a
+filter field (as you type), an error filter, the summary strip, an offline banner,
+progress while a big folder loads, and a context menu. It offers signals and actions;
+the main window connects them (see :mod:`ccrgui.gui.main_window`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMenu,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.ccr import CcrRecord
+from ...core.site import Site
+from ..desktop import show_in_folder
+from .columns import PROBLEM, error_label
+from .export import CsvExporter
+from .filter_bar import FilterBar
+from .loader import BoxLoader
+from .model import BoxTableModel
+from .proxy import BoxFilterProxy
+from .rows import RowOutcome
+from .status import OfflineBanner, StatusLine
+from .summary import SummaryStrip
+from .table import BoxTable
+
+__all__ = ["BoxView"]
+
+MAX_DETAIL_WINDOWS = 10  # opening more at once is never what a double-click meant
+EXPORT_DIR_KEY = "boxview/export_dir"
+
+
+class BoxView(QWidget):
+    """A live table of one box. ``site`` and ``box_kind`` ("retry"/"pending") choose it;
+    :meth:`set_box` shows any folder (tests, tools).
+
+    Signals: ``details_requested(list[CcrRecord])`` (Enter, double-click, context menu);
+    ``box_changed()`` when another folder is shown; ``targets_changed()`` when the rows a
+    batch action would act on may have changed (selection, filter, rows); ``status(str)``
+    for the window's status bar. ``exporter`` writes CSV files (``exporter.exported``).
+    Actions: ``retry_action`` / ``pending_action`` switch the box.
+    """
+
+    details_requested = Signal(list)
+    box_changed = Signal()
+    targets_changed = Signal()
+    status = Signal(str)
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        poll_seconds: float = 10.0,
+        watch: bool = True,
+        clock: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("boxView")
+        self.site: Site | None = None
+        self.box_kind = "retry"
+        self._clock = clock
+        self.model = BoxTableModel(self, clock=clock)
+        self.proxy = BoxFilterProxy(self.model, self)
+        self.poll_seconds = float(poll_seconds)
+        self.loader = BoxLoader(self.model, self, poll_seconds=poll_seconds, watch=watch)
+        self._extra_actions: list[QAction] = []
+        self._build()
+        self._connect()
+        self._update_status()
+
+    # ------------------------------------------------------------------ building
+    def _build(self) -> None:
+        self.retry_action = QAction("&Retry box (failed)", self)
+        self.retry_action.setStatusTip("Show ccrretry.box: what failed")
+        self.pending_action = QAction("&Pending box (queued)", self)
+        self.pending_action.setStatusTip("Show ccr.box: what is queued and not yet picked up")
+        self.box_group = QActionGroup(self)
+        for act, kind in ((self.retry_action, "retry"), (self.pending_action, "pending")):
+            act.setCheckable(True)
+            act.setActionGroup(self.box_group)
+            act.triggered.connect(partial(self._box_action, kind))
+        self.retry_action.setChecked(True)
+        self.filter_bar = FilterBar(self.retry_action, self.pending_action)
+        self.filter_edit = self.filter_bar.edit
+        self.error_combo = self.filter_bar.combo
+
+        self.offline_banner = OfflineBanner()
+        self.summary = SummaryStrip()
+        self.table = BoxTable()
+        self.table.setModel(self.proxy)
+        self.table.set_header()
+
+        self.status_line = StatusLine()
+        self.status_label = self.status_line.label
+        self.progress = self.status_line.progress
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.offline_banner)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status_line)
+
+        self.act_details = QAction("Open details", self)
+        self.act_details.setShortcut(QKeySequence(Qt.Key.Key_Return))
+        self.act_details.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.act_details.triggered.connect(self.open_selected)
+        self.act_copy = QAction("Copy machine names", self)
+        self.act_copy.setShortcut(QKeySequence.StandardKey.Copy)
+        self.act_copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.act_copy.triggered.connect(self.copy_names)
+        self.table.addAction(self.act_copy)
+        self.act_copy_paths = QAction("Copy file paths", self)
+        self.act_copy_paths.triggered.connect(self.copy_paths)
+        self.act_folder = QAction("Open containing folder", self)
+        self.act_folder.triggered.connect(self.open_folder)
+        self.act_export = QAction("Export selection to CSV…", self)
+        self.act_export.triggered.connect(self.export_dialog)
+        self.exporter = CsvExporter(self)
+        self.exporter.status.connect(self._exported)
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(150)
+        self._counts_timer.timeout.connect(self._update_counts)
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setInterval(60_000)
+        self._clock_timer.timeout.connect(self._tick)
+        self._clock_timer.start()
+
+    def _connect(self) -> None:
+        self.filter_bar.text_changed.connect(self._text_changed)
+        self.filter_bar.error_chosen.connect(self.filter_by_error)
+        self.summary.chosen.connect(self.filter_by_error)
+        self.table.doubleClicked.connect(self.open_selected)
+        self.table.activated_rows.connect(self.open_selected)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.selectionModel().selectionChanged.connect(self.targets_changed)
+        self.model.counts_changed.connect(self._counts_timer.start)
+        self.model.modelReset.connect(self._counts_timer.start)
+        for sig in (
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.modelReset,
+            self.proxy.layoutChanged,
+        ):
+            sig.connect(self._update_status)
+            sig.connect(self.targets_changed)
+        self.box_changed.connect(self.targets_changed)
+        self.loader.progress.connect(self.status_line.show_progress)
+        self.loader.state_changed.connect(self._state_changed)
+        self.loader.scan_finished.connect(self._counts_after_pass)
+        self.destroyed.connect(self.loader.stop)
+
+    def _tick(self) -> None:
+        self.model.set_now(self._clock())
+
+    # ------------------------------------------------------------------ which box
+    def set_site(self, site: Site | None) -> None:
+        """Show ``site``'s box of the current kind (None: no site, no rows)."""
+        same = (
+            site is not None
+            and self.site is not None
+            and site.box(self.box_kind) == self.site.box(self.box_kind)
+        )
+        self.site = site
+        if same:
+            self.refresh()
+            return
+        self.set_box(None if site is None else site.box(self.box_kind))
+
+    def _box_action(self, kind: str, _checked: bool = False) -> None:
+        self.set_box_kind(kind)
+
+    def set_box_kind(self, kind: str) -> None:
+        """``"retry"`` (ccrretry.box: what failed) or ``"pending"`` (ccr.box: queued)."""
+        if kind not in ("retry", "pending"):
+            raise ValueError(kind)
+        (self.retry_action if kind == "retry" else self.pending_action).setChecked(True)
+        if kind == self.box_kind:
+            return
+        self.box_kind = kind
+        self.set_box(None if self.site is None else self.site.box(kind))
+
+    def set_box(self, box: Path | None) -> None:
+        """Show any folder of CCR files."""
+        self.filter_by_error(None)
+        self.loader.set_box(box)
+        self.box_changed.emit()
+        self._state_changed()
+
+    @property
+    def box(self) -> Path | None:
+        return self.loader.box
+
+    def set_poll_seconds(self, seconds: float) -> None:
+        """Read the box every ``seconds`` (Settings' refresh interval)."""
+        self.poll_seconds = float(seconds)
+        self.loader.set_poll_seconds(self.poll_seconds)
+        self._state_changed()  # the offline banner names the interval
+
+    def refresh(self) -> None:
+        """F5: read the box again now."""
+        self.loader.refresh()
+
+    # ------------------------------------------------------------------ records
+    def selected_records(self) -> list[CcrRecord]:
+        """The selected rows' records, top to bottom."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [self.proxy.record(r) for r in rows]
+
+    def visible_records(self) -> list[CcrRecord]:
+        """Every row the filters let through, top to bottom."""
+        return self.proxy.records()
+
+    def targets(self) -> tuple[list[CcrRecord], bool]:
+        """What a batch action acts on: the selection (True), else every visible row."""
+        chosen = self.selected_records()
+        if chosen:
+            return chosen, True
+        return self.visible_records(), False
+
+    def visible_count(self) -> int:
+        return self.proxy.rowCount()
+
+    def is_filtered(self) -> bool:
+        return self.proxy.rowCount() != self.model.rowCount()
+
+    def filter_description(self) -> str:
+        """What the table is filtered to, in words ("" when it shows every row)."""
+        parts = []
+        key = self.proxy.error
+        if key is not None:
+            parts.append(error_label(key)[0])
+        text = self.filter_edit.text().strip()
+        if text:
+            parts.append(f"rows matching “{text}”")
+        return ", ".join(parts)
+
+    def show_outcomes(self, outcomes: dict[str, RowOutcome]) -> None:
+        """Show what a batch did with each file (CcrRecord.file) in the Outcome column."""
+        self.model.set_outcomes(outcomes)
+        if outcomes:
+            self.table.show_outcome_column()
+
+    def add_context_action(self, action: QAction) -> None:
+        """Add an action to the table's context menu (after the built-in ones)."""
+        self._extra_actions.append(action)
+
+    def select_files(self, files: Sequence[str]) -> None:
+        """Select the rows showing ``files`` (CcrRecord.file values)."""
+        sel = self.table.selectionModel()
+        sel.clearSelection()
+        for f in files:
+            row = self.model.row_of(f)
+            if row is None:
+                continue
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                sel.select(index, sel.SelectionFlag.Select | sel.SelectionFlag.Rows)
+                sel.setCurrentIndex(index, sel.SelectionFlag.NoUpdate)
+
+    # ------------------------------------------------------------------ filtering
+    def _text_changed(self, text: str) -> None:
+        self.proxy.set_text(text)
+        self._update_status()
+
+    def filter_by_error(self, key: int | None) -> None:
+        """Only rows with this error key (a code, PROBLEM or NO_ERROR); None: all."""
+        self.proxy.set_error(key)
+        self._sync_error_widgets()
+        self._update_status()
+
+    def _sync_error_widgets(self) -> None:
+        key = self.proxy.error
+        self.filter_bar.set_error(key)
+        self.summary.set_current(key)
+
+    def _update_counts(self) -> None:
+        self._counts_timer.stop()
+        counts = self.model.error_counts()
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        self.filter_bar.set_counts(ordered)
+        self.summary.set_counts(ordered)
+        self._sync_error_widgets()
+        self._update_status()
+
+    def _counts_after_pass(self) -> None:
+        """Counts that changed are shown as soon as a pass is complete (not 150 ms later);
+        a pass that changed nothing leaves the strip and an open error list alone."""
+        if self._counts_timer.isActive():
+            self._update_counts()
+
+    # ------------------------------------------------------------------ status
+    def _update_status(self) -> None:
+        self.status_line.show_counts(
+            self.box,
+            self.model.rowCount(),
+            self.proxy.rowCount(),
+            self.model.error_counts().get(PROBLEM, 0),
+            self.loader.last_good,
+        )
+
+    def _state_changed(self) -> None:
+        loader = self.loader
+        self.offline_banner.show_state(
+            loader.offline, loader.last_good, self.model.rowCount(), self.poll_seconds
+        )
+        self._update_status()
+
+    # ------------------------------------------------------------------ actions
+    def open_selected(self) -> None:
+        """Ask for the detail windows of the selected rows (at most MAX_DETAIL_WINDOWS)."""
+        self.open_details(self.selected_records())
+
+    def open_details(self, records: Sequence[CcrRecord]) -> None:
+        chosen = list(records)[:MAX_DETAIL_WINDOWS]
+        if chosen:
+            self.details_requested.emit(chosen)
+
+    def copy_names(self) -> None:
+        names = [r.machine_label for r in self.selected_records()]
+        if names:
+            QGuiApplication.clipboard().setText("\n".join(names))
+
+    def copy_paths(self) -> None:
+        paths = [r.file for r in self.selected_records()]
+        if paths:
+            QGuiApplication.clipboard().setText("\n".join(paths))
+
+    def open_folder(self) -> None:
+        """Show the selected file in the file manager (the box folder)."""
+        chosen = self.selected_records()
+        if chosen:
+            show_in_folder(chosen[0].file)
+        elif self.box is not None:
+            show_in_folder(self.box / "x.ccr")
+
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = self.context_menu()
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def context_menu(self) -> QMenu:
+        """The table's context menu for the current selection."""
+        menu = QMenu(self)
+        menu.setObjectName("boxContextMenu")
+        has = bool(self.table.selectionModel().selectedRows())
+        for act in (self.act_details, self.act_copy, self.act_copy_paths, self.act_folder):
+            act.setEnabled(has or act is self.act_folder)
+            menu.addAction(act)
+        menu.addSeparator()
+        self.act_export.setText(
+            "Export selection to CSV…" if has else "Export visible rows to CSV…"
+        )
+        menu.addAction(self.act_export)
+        if self._extra_actions:
+            menu.addSeparator()
+            for act in self._extra_actions:
+                menu.addAction(act)
+        self._menu = menu
+        return menu
+
+    # ------------------------------------------------------------------ export
+    def export_dialog(self) -> QFileDialog:
+        """Choose a CSV file for the selection (or every visible row) and write it."""
+        records = self.selected_records() or self.visible_records()
+        return self.exporter.ask(records, self.box.name if self.box else "ccr")
+
+    def _exported(self, text: str) -> None:
+        self.status_label.setToolTip(text)
+        self.status.emit(text)

@@ -1,0 +1,287 @@
+"""The window ``ccrgui FILE.ccr`` opens (and the retry table's double-click): the
+:class:`~ccrgui.gui.detail.view.DetailView` plus the actions that fit where the file
+lives. In a site's retry box: **Resubmit**. Anywhere else: **Queue on site…**, **Show in
+folder**, and **Open site** when the file sits in a site's inbox.
+
+Reading and locating the file (which touches the disk, maybe a dead share) and queueing
+run off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolButton, QWidget
+
+from ...core.ccr import MAX_FILE_BYTES, CcrRecord, parse_bytes, parse_file
+from ...core.config import Config, ConfigError, SiteEntry, load_config
+from ...core.queue import BatchInvalid, QueueOutcome, queue_requests
+from ...core.resubmit import ResubmitOutcome, ResubmitStatus
+from ...core.sandbox import SANDBOX_NAME, ensure_sandbox, sandbox_root
+from ...core.site import PENDING_BOX, RETRY_BOX, SiteError, find_child, open_site
+from ..desktop import show_in_folder
+from ..tasks import run_task
+from .view import HEX_LIMIT, DetailView
+
+__all__ = ["DetailWindow", "FileLocation", "LoadedFile", "load_file", "locate_file"]
+
+
+# --------------------------------------------------------------------------- where it lives
+
+
+@dataclass(frozen=True, slots=True)
+class FileLocation:
+    """Where a CCR file sits: in a site's retry box, its pending box, or elsewhere."""
+
+    box: str | None = None  # "retry", "pending" or None (any other folder)
+    site_root: Path | None = None  # the inbox root holding both boxes
+    site_name: str = ""  # the configured site's name ("" when not configured)
+
+    @property
+    def in_retry_box(self) -> bool:
+        return self.box == "retry"
+
+
+def _same_path(a: str | Path, b: str | Path) -> bool:
+    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+
+
+def locate_file(path: str | Path, cfg: Config) -> FileLocation:
+    """Which site box ``path`` is in. Touches the disk (sibling box lookup): call it off
+    the GUI thread. A folder named ``ccrretry.box`` beside a ``ccr.box`` is a site's box
+    even when that site is not configured."""
+    folder = Path(path).parent
+    box = {RETRY_BOX: "retry", PENDING_BOX: "pending"}.get(folder.name.casefold())
+    if box is None:
+        return FileLocation()
+    root = folder.parent
+    sibling = PENDING_BOX if box == "retry" else RETRY_BOX
+    try:
+        if find_child(root, sibling) is None:
+            return FileLocation()
+    except OSError:
+        return FileLocation()
+    known = [(e.name, e.root) for e in cfg.sites] + [(SANDBOX_NAME, str(sandbox_root()))]
+    for name, configured in known:
+        if _same_path(configured, root) or (
+            root.name.casefold() == "inboxes" and _same_path(configured, root.parent)
+        ):
+            return FileLocation(box, root, name)
+    return FileLocation(box, root, "")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedFile:
+    record: CcrRecord
+    data: bytes  # the file's first bytes, for the hex view ("" when unreadable)
+    location: FileLocation
+    sites: list[SiteEntry]  # configured sites, for "Queue on site…"
+
+
+def load_file(path: str | Path) -> LoadedFile:
+    """Read, parse and locate one file (off the GUI thread). Never raises."""
+    file = os.path.abspath(path)
+    try:
+        with open(file, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+        record = parse_bytes(data, file)
+    except OSError:
+        data, record = b"", parse_file(file)  # parse_file words the reason for the user
+    try:
+        cfg = load_config()
+    except ConfigError:
+        cfg = Config()
+    return LoadedFile(record, data[:HEX_LIMIT], locate_file(file, cfg), list(cfg.sites))
+
+
+# --------------------------------------------------------------------------- the window
+
+
+class DetailWindow(QMainWindow):
+    """A window for one CCR file, with the actions that fit where it lives.
+
+    Signals: ``resubmit_requested(record)`` for a file in a site's retry box (the main
+    window connects it to its resubmit action); ``open_site_requested(root)`` asks the
+    main window to show that site; ``queued(outcomes)`` after "Queue on site…".
+    """
+
+    resubmit_requested = Signal(object)
+    open_site_requested = Signal(str)
+    queued = Signal(object)
+    loaded = Signal()
+
+    def __init__(self, record: CcrRecord, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.location = FileLocation()
+        self.sites: list[SiteEntry] = []
+        self.view = DetailView(record)
+        self.setCentralWidget(self.view)
+        self._build_actions()
+        self._apply(record)
+        self.resize(900, 680)
+        self.reload()
+
+    @property
+    def record(self) -> CcrRecord:
+        rec = self.view.record()
+        assert rec is not None
+        return rec
+
+    def _build_actions(self) -> None:
+        bar = self.addToolBar("File")
+        bar.setObjectName("detailActions")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        style = self.style()
+
+        self.resubmit_action = QAction("Resubmit", self)
+        self.resubmit_action.setObjectName("resubmitAction")
+        self.resubmit_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.resubmit_action.setToolTip("Move this request back into ccr.box to retry it now")
+        self.resubmit_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.resubmit_action.triggered.connect(self._resubmit)
+
+        self.queue_menu = QMenu(self)
+        self.queue_menu.setObjectName("queueSiteMenu")
+        self.queue_action = QAction("Queue on site…", self)
+        self.queue_action.setObjectName("queueAction")
+        self.queue_action.setToolTip("Write a new install request for this machine into a site")
+        self.queue_action.setMenu(self.queue_menu)
+        self.queue_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_ArrowForward))
+
+        self.show_folder_action = QAction("Show in folder", self)
+        self.show_folder_action.setObjectName("showInFolderAction")
+        self.show_folder_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon))
+        self.show_folder_action.triggered.connect(self.show_in_folder)
+
+        self.open_site_action = QAction("Open site", self)
+        self.open_site_action.setObjectName("openSiteAction")
+        self.open_site_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DriveNetIcon))
+        self.open_site_action.triggered.connect(self._open_site)
+
+        self.reload_action = QAction("Reload", self)
+        self.reload_action.setObjectName("reloadAction")
+        self.reload_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.reload_action.triggered.connect(self.reload)
+
+        close = QAction("Close", self)
+        close.setShortcut(QKeySequence.StandardKey.Close)
+        close.triggered.connect(self.close)
+        self.addAction(close)
+
+        for action in (
+            self.resubmit_action,
+            self.queue_action,
+            self.show_folder_action,
+            self.open_site_action,
+            self.reload_action,
+        ):
+            bar.addAction(action)
+        button = bar.widgetForAction(self.queue_action)
+        if isinstance(button, QToolButton):
+            button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+
+    # ---------------------------------------------------------------- state
+    def _apply(self, record: CcrRecord, data: bytes | None = None) -> None:
+        self.view.set_record(record, data)
+        self.setWindowTitle(f"{record.file_name} — {record.machine_name or 'CCR file'} — ccrgui")
+        loc = self.location
+        self.resubmit_action.setVisible(loc.in_retry_box)
+        self.queue_action.setVisible(not loc.in_retry_box)
+        self.queue_action.setEnabled(bool(record.machine_name) and not record.problem)
+        self.open_site_action.setVisible(loc.site_root is not None)
+        self._fill_queue_menu()
+
+    def _fill_queue_menu(self) -> None:
+        self.queue_menu.clear()
+        sites = self.sites or [SiteEntry(SANDBOX_NAME, str(sandbox_root()))]
+        for entry in sites:
+            act = self.queue_menu.addAction(f"{entry.name}  ({entry.root})")
+            act.setData(entry.name)
+            act.triggered.connect(partial(self._queue_chosen, entry))
+
+    def reload(self) -> None:
+        """Re-read the file and where it lives, off the GUI thread."""
+        self.statusBar().showMessage("Reading the file…")
+        run_task(partial(load_file, self.record.file), self._loaded, self._loaded)
+
+    def _loaded(self, result: LoadedFile | BaseException) -> None:
+        if isinstance(result, BaseException):
+            self.statusBar().showMessage(f"Could not read the file: {result}")
+            return
+        self.location = result.location
+        self.sites = result.sites
+        self._apply(result.record, result.data)
+        where = {
+            "retry": f"In the retry box of {result.location.site_name or 'a site'}",
+            "pending": f"Waiting in ccr.box of {result.location.site_name or 'a site'}",
+        }.get(result.location.box or "", "")
+        self.statusBar().showMessage(where)
+        self.loaded.emit()
+
+    # ---------------------------------------------------------------- actions
+    def _resubmit(self) -> None:
+        self.resubmit_requested.emit(self.record)
+
+    def show_in_folder(self) -> None:
+        show_in_folder(self.record.file)
+
+    def show_resubmit_outcome(self, outcome: ResubmitOutcome) -> None:
+        """Say in the status bar what a resubmit of this file did."""
+        o = outcome
+        if o.status == ResubmitStatus.RESUBMITTED:
+            text = f"Resubmitted {o.time:%H:%M}: waiting in ccr.box as {o.destination}"
+            self.resubmit_action.setEnabled(False)
+        elif o.status == ResubmitStatus.FAILED:
+            text = f"Not resubmitted: {o.reason}"
+        else:
+            text = f"{o.status.capitalize()}: {o.reason}"
+        self.statusBar().showMessage(text)
+
+    def _open_site(self) -> None:
+        if self.location.site_root is not None:
+            self.open_site_requested.emit(str(self.location.site_root))
+
+    def _queue_chosen(self, entry: SiteEntry, _checked: bool = False) -> None:
+        self.queue_on(entry)
+
+    def queue_on(self, entry: SiteEntry) -> None:
+        """Write a clean request for this machine into ``entry``'s ccr.box (off-thread)."""
+        machine = self.record.machine_name
+        if not machine:
+            return
+        try:
+            forced = load_config().always_install
+        except ConfigError:
+            forced = True
+        self.statusBar().showMessage(f"Queueing {machine} on {entry.name}…")
+        sandbox = entry.name == SANDBOX_NAME and _same_path(entry.root, sandbox_root())
+
+        def work() -> list[QueueOutcome]:
+            site = ensure_sandbox() if sandbox else open_site(entry.root, entry.name)
+            return queue_requests(site, [machine], forced=forced)
+
+        done = partial(self._queued, entry)
+        run_task(work, done, done)
+
+    def _queued(self, entry: SiteEntry, result: list[QueueOutcome] | BaseException) -> None:
+        if isinstance(result, SiteError | BatchInvalid):
+            self.statusBar().showMessage(str(result))
+            return
+        if isinstance(result, BaseException):
+            self.statusBar().showMessage(f"Could not queue on {entry.name}: {result}")
+            return
+        outcome = result[0]
+        if outcome.ok:
+            self.statusBar().showMessage(
+                f"Queued {outcome.machine} on {entry.name}: {outcome.path}"
+            )
+        else:
+            self.statusBar().showMessage(outcome.reason)
+        self.queued.emit(result)

@@ -1,0 +1,314 @@
+"""The "New install request" dialog: one name (Enter queues it) or a pasted/imported list,
+validated as you type, with the "Always install (Forced CCR)" choice."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.names import check_machine_name, normalize_input
+from ...core.queue import QueueOutcome, QueueStatus, read_name_list
+from ...core.site import Site
+from ..tasks import run_task
+from ..view_state import restore_geometry, save_geometry
+
+__all__ = ["NewRequestDialog", "QueueReport", "check_names", "queue_report", "read_list_file"]
+
+MAX_SHOWN_ERRORS = 5
+MAX_REPORTED = 15
+MAX_LIST_BYTES = 4 * 1024 * 1024  # a name list, not a disk image
+
+
+def check_names(text: str) -> tuple[list[str], list[str]]:
+    """(names, problems) for a list typed or pasted one name per line."""
+    names: list[str] = []
+    problems: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for name in read_name_list([line]):
+            before, hash_, _ = line.partition("#")
+            if hash_ and before.rstrip(" \t") == before and before.strip():
+                # "PC#1" would silently become "PC": a comment needs a space before '#'
+                problems.append(
+                    f"Line {number}: '{line.strip()}': '#' is not allowed in a machine name "
+                    "(a comment starts at the line start or after a space)."
+                )
+                continue
+            reason = check_machine_name(normalize_input(name))
+            if reason is None:
+                names.append(normalize_input(name))
+            else:
+                problems.append(f"Line {number}: '{name}': {reason}")
+    return names, problems
+
+
+def read_list_file(path: str) -> str:
+    """A name list's text: UTF-8 (with or without BOM), UTF-16 with BOM (Notepad's
+    "Unicode"), else Windows-1252. Runs off the GUI thread. Raises OSError/ValueError."""
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_LIST_BYTES + 1)
+    if len(data) > MAX_LIST_BYTES:
+        raise ValueError(f"{Path(path).name} is too big for a list of machine names.")
+    if b"\0" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ValueError(f"{Path(path).name} is not a text file.")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueReport:
+    """What the user is told after queueing: a status-bar line, and for anything not
+    queued a message box title and text (empty when all went well)."""
+
+    status: str
+    title: str = ""
+    problem: str = ""
+
+
+def queue_report(outcomes: list[QueueOutcome]) -> QueueReport:
+    ok = [o for o in outcomes if o.ok]
+    already = [o for o in outcomes if o.status == QueueStatus.ALREADY_QUEUED]
+    failed = [o for o in outcomes if o.status == QueueStatus.FAILED]
+    if len(ok) == 1:
+        status = f"Queued {ok[0].machine}: {ok[0].path}"
+    elif ok:
+        folder = ok[0].path.parent if ok[0].path else ""
+        status = f"Queued {len(ok)} requests into {folder}"
+    else:
+        status = "Nothing new was queued"
+    if not (already or failed):
+        return QueueReport(status)
+    if ok:
+        status += f" ({len(already) + len(failed)} not queued)"
+    title = "Could not queue" if failed else "Already queued"
+    lines: list[str] = []
+    if len(outcomes) > 1:
+        lines.append(f"{len(ok)} queued, {len(already)} already queued, {len(failed)} failed.")
+    # one reason per kind of failure: a dead share gives every name the same sentence
+    reasons = list(dict.fromkeys(o.reason for o in failed))
+    lines += reasons[:MAX_REPORTED]
+    if already:
+        names = ", ".join(o.machine for o in already[:MAX_REPORTED])
+        more = f" and {len(already) - MAX_REPORTED} more" if len(already) > MAX_REPORTED else ""
+        lines.append(
+            already[0].reason
+            if len(already) == 1
+            else f"Already waiting in ccr.box, left as they are: {names}{more}."
+        )
+    if failed:
+        lines.append("Nothing was left half-written; fix the cause and queue them again.")
+    return QueueReport(status, title, "\n".join(lines))
+
+
+class NewRequestDialog(QDialog):
+    """Emits ``submitted(names, forced)`` when the user queues; the window does the writing."""
+
+    submitted = Signal(list, bool)
+    list_loaded = Signal()  # an imported list arrived (or could not be read)
+
+    def __init__(
+        self, parent: QWidget | None = None, *, forced: bool = True, site: Site | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New install request")
+        self.setObjectName("newRequestDialog")
+        self.name_edit = QLineEdit()
+        self.name_edit.setObjectName("machineName")
+        self.name_edit.setPlaceholderText("Machine name, e.g. PC-0042 or pc-0042.corp.example")
+        self.name_edit.setClearButtonEnabled(True)
+        self.list_edit = QPlainTextEdit()
+        self.list_edit.setObjectName("machineList")
+        self.list_edit.setPlaceholderText("One machine name per line; # starts a comment")
+        self.list_edit.hide()
+        self.list_toggle = QPushButton("Several machines…")
+        self.list_toggle.setCheckable(True)
+        self.list_toggle.setToolTip("Type or paste a list of machine names, one per line")
+        self.import_button = QPushButton("Import list…")
+        self.import_button.setToolTip("Read machine names from a text file, one per line")
+        self.problem_label = QLabel("")
+        self.problem_label.setObjectName("nameProblem")
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setStyleSheet("color: #b00020;")
+        self.count_label = QLabel("")
+        self.forced_box = QCheckBox("Always install (Forced CCR)")
+        self.forced_box.setObjectName("forcedCcr")
+        self.forced_box.setToolTip(
+            "Install even when a client is already there (Forced CCR=TRUE). Without it, a\n"
+            "machine that already has this client version fails with error 120."
+        )
+        self.forced_box.setChecked(forced)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("&Queue")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        intro = QLabel(self._intro(site))
+        intro.setObjectName("siteIntro")
+        intro.setWordWrap(True)
+        intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row = QHBoxLayout()
+        row.addWidget(self.list_toggle)
+        row.addWidget(self.import_button)
+        row.addStretch(1)
+        row.addWidget(self.count_label)
+        lay = QVBoxLayout(self)
+        lay.addWidget(intro)
+        lay.addWidget(self.name_edit)
+        lay.addWidget(self.list_edit, 1)
+        lay.addWidget(self.problem_label)
+        lay.addLayout(row)
+        lay.addWidget(self.forced_box)
+        lay.addWidget(self.buttons)
+
+        self.name_edit.textChanged.connect(self._name_changed)
+        self.list_edit.textChanged.connect(self.revalidate)
+        self.list_toggle.toggled.connect(self.set_list_mode)
+        self.import_button.clicked.connect(self.import_list)
+        if not restore_geometry(self, "new-request"):
+            self.resize(560, 220)
+        self.revalidate()
+
+    @staticmethod
+    def _intro(site: Site | None) -> str:
+        """Which site the request goes to: queueing on the wrong site is the costly slip."""
+        if site is None:
+            return "Queue a client push install into the site's ccr.box."
+        where = "the built-in sandbox (practice only)" if site.sandbox else site.name
+        return f"Queue a client push install on {where}.\nInto: {site.pending}"
+
+    # ------------------------------------------------------------------ modes
+    @property
+    def list_mode(self) -> bool:
+        return self.list_toggle.isChecked()
+
+    def set_list_mode(self, on: bool) -> None:
+        if self.list_toggle.isChecked() != on:
+            self.list_toggle.setChecked(on)  # re-enters through toggled
+            return
+        if on and self.name_edit.text().strip() and not self.list_edit.toPlainText().strip():
+            self.list_edit.setPlainText(self.name_edit.text().strip() + "\n")
+        self.name_edit.setVisible(not on)
+        self.list_edit.setVisible(on)
+        (self.list_edit if on else self.name_edit).setFocus()
+        if on and self.height() < 360:
+            self.resize(self.width(), 360)
+        self.revalidate()
+
+    def set_list_text(self, text: str) -> None:
+        self.list_edit.setPlainText(text)
+        self.set_list_mode(True)
+
+    def _name_changed(self, text: str) -> None:
+        if "\n" in text or "\r" in text:
+            # a pasted or dropped list, by whatever route: it belongs in the list box
+            self.name_edit.blockSignals(True)
+            self.name_edit.clear()
+            self.name_edit.blockSignals(False)
+            if len(read_name_list(text.splitlines())) > 1:
+                self.set_list_text(text)
+                return
+            self.name_edit.setText(text.strip("\r\n"))
+            return
+        self.revalidate()
+
+    def import_list(self) -> None:
+        dlg = QFileDialog(self, "Import machine names", "", "Text files (*.txt *.csv);;All (*)")
+        dlg.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dlg.fileSelected.connect(self.load_list_file)
+        dlg.open()
+        self._file_dialog = dlg
+
+    def load_list_file(self, path: str) -> None:
+        """Read a list file off the GUI thread (it may sit on a slow share)."""
+        self.count_label.setText(f"Reading {Path(path).name}…")
+        run_task(lambda: read_list_file(path), self._list_loaded, self._list_failed)
+
+    def _list_loaded(self, text: str) -> None:
+        self.set_list_text(text)
+        self.list_loaded.emit()
+
+    def _list_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, (OSError, ValueError)):
+            raise exc
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
+        self.revalidate()
+        self.problem_label.setText(f"Cannot read the list: {reason}{where}")
+        self.problem_label.show()
+        self.list_loaded.emit()
+
+    # ------------------------------------------------------------------ validation
+    def names(self) -> list[str]:
+        return self._check()[0]
+
+    def _check(self) -> tuple[list[str], list[str]]:
+        if self.list_mode:
+            names, problems = check_names(self.list_edit.toPlainText())
+            if not names and not problems:
+                problems = ["Type or paste machine names, one per line."]
+            return names, problems
+        raw = self.name_edit.text()
+        if not raw.strip():
+            return [], [""]  # empty: OK disabled, no red text yet
+        name = normalize_input(raw)
+        reason = check_machine_name(name)
+        return ([name], []) if reason is None else ([], [reason])
+
+    def revalidate(self) -> None:
+        names, problems = self._check()
+        shown = [p for p in problems if p][:MAX_SHOWN_ERRORS]
+        if len(problems) > MAX_SHOWN_ERRORS:
+            shown.append(f"… and {len(problems) - MAX_SHOWN_ERRORS} more lines to fix.")
+        self.problem_label.setText("\n".join(shown))
+        self.problem_label.setVisible(bool(shown))
+        self.ok_button.setEnabled(bool(names) and not problems)
+        if self.list_mode:
+            self.count_label.setText(f"{len(names)} machine(s) · Ctrl+Enter queues")
+        else:
+            self.count_label.setText("")
+
+    # ------------------------------------------------------------------ submit
+    def accept(self) -> None:
+        names, problems = self._check()
+        if not names or problems:
+            return  # Enter on an invalid name does nothing; the rule is shown
+        save_geometry(self, "new-request")
+        self.submitted.emit(names, self.forced_box.isChecked())
+        super().accept()
+
+    def reject(self) -> None:
+        save_geometry(self, "new-request")
+        super().reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if (
+            self.list_mode
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.accept()  # Ctrl+Enter queues a list; plain Enter adds a line
+            return
+        super().keyPressEvent(event)
