@@ -1,6 +1,6 @@
 """The package's shape: imports run one way (no cycles), only the main window wires the
-GUI (nothing below it imports it), core and the CLI never import Qt, and every module
-stays small enough to read (or says why not)."""
+GUI (nothing below it imports it), core and the CLI never import Qt, the box table's row
+store needs no Qt, and every GUI module stays small enough to read (or says why not)."""
 
 from __future__ import annotations
 
@@ -118,8 +118,8 @@ def test_core_and_cli_never_import_qt(name: str) -> None:
     assert not any(dep.startswith("ccrgui.gui") for dep in GRAPH[name])
 
 
-@pytest.mark.parametrize("name", sorted(MODULES))
-def test_modules_stay_small_or_say_why(name: str) -> None:
+@pytest.mark.parametrize("name", sorted(n for n in MODULES if n.startswith("ccrgui.gui")))
+def test_gui_modules_stay_small_or_say_why(name: str) -> None:
     path = MODULES[name]
     lines = len(path.read_text(encoding="utf-8").splitlines())
     doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
