@@ -16,6 +16,7 @@ import json
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -37,6 +38,7 @@ from .core.site import SiteError
 from .core.textsafe import escape_control
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+FOLLOW_SECONDS = 1.0  # how often ccr log --follow looks for new lines
 
 EXIT_CODES_HELP = """\
 exit codes:
@@ -282,34 +284,60 @@ def cmd_resubmit(args: argparse.Namespace) -> int:
 
 def cmd_log(args: argparse.Namespace) -> int:
     """One machine's entries in the site server's ccm.log (ccm.lo_ first)."""
+    if args.follow and args.format != "text":
+        raise CliError("--follow prints text; leave out --format json", EXIT_USAGE)
     log = Path(args.log) if args.log else site_ccm_log(_site(args.site))
     try:
         reader = MachineLog(log, args.name)
     except ValueError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
-    entries: list[LogEntry] = []
-    try:
-        for batch in reader.read():
-            entries.extend(batch)
-            if args.format == "text":
-                for entry in batch:
-                    _print_entry(entry, sys.stdout)
-                sys.stdout.flush()
-    except FileNotFoundError as exc:
-        hint = "" if args.log else " Give --log FILE, or set the site's ccm.log in Settings."
-        raise CliError(f"no ccm.log at {exc.filename or log}.{hint}") from exc
-    except OSError as exc:
-        raise CliError(f"cannot read {exc.filename or log}: {exc.strerror or exc}") from exc
+    if args.follow:
+        try:
+            _read_log(reader, log, print_text=True, explicit=bool(args.log))
+            _follow_log(reader, log)
+        except KeyboardInterrupt:  # how --follow ends
+            return EXIT_OK
+    entries = _read_log(reader, log, print_text=args.format == "text", explicit=bool(args.log))
     if args.format == "json":
         lines = ",\n".join("  " + json.dumps(e.to_json()) for e in entries)
         sys.stdout.write(f"[\n{lines}\n]\n" if entries else "[]\n")
     elif entries:
         _print_attempts(entries, sys.stdout)
-    name = escape_control(args.name)
     if not entries:
-        print(f"ccr: no entries for {name} in {log}", file=sys.stderr)
+        print(f"ccr: no entries for {escape_control(args.name)} in {log}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _read_log(reader: MachineLog, log: Path, *, print_text: bool, explicit: bool) -> list[LogEntry]:
+    entries: list[LogEntry] = []
+    try:
+        for batch in reader.read():
+            entries.extend(batch)
+            if print_text:
+                for entry in batch:
+                    _print_entry(entry, sys.stdout)
+                sys.stdout.flush()
+    except FileNotFoundError as exc:
+        hint = "" if explicit else " Give --log FILE, or set the site's ccm.log in Settings."
+        raise CliError(f"no ccm.log at {exc.filename or log}.{hint}") from exc
+    except OSError as exc:
+        raise CliError(f"cannot read {exc.filename or log}: {exc.strerror or exc}") from exc
+    return entries
+
+
+def _follow_log(reader: MachineLog, log: Path) -> NoReturn:
+    """Print new entries as the site server appends them, until Ctrl+C. A log missing
+    for a moment (while it rolls over to ccm.lo_) is waited for."""
+    print(f"ccr: following {log}; Ctrl+C to stop", file=sys.stderr)
+    while True:
+        time.sleep(FOLLOW_SECONDS)
+        try:
+            _read_log(reader, log, print_text=True, explicit=True)
+        except CliError:
+            if log.exists():
+                raise
+            # no ccm.log for a moment: it is rolling over, the new one comes next
 
 
 def _print_entry(entry: LogEntry, out: TextIO) -> None:
@@ -340,14 +368,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     for name in args.names:
         if not name.strip() or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in name):
             raise CliError(f"{escape_control(name)!r} is not a machine name", EXIT_USAGE)
+    last_errors = _last_errors(args.site, args.names) if args.site else {}
     ports = (args.smb_port, args.rpc_port)
     results = check_machines(args.names, ports=ports, timeout=args.timeout)
     if args.format == "json":
-        json.dump([r.to_json() for r in results], sys.stdout, indent=2)
+        data = [r.to_json(last_errors.get(r.machine)) for r in results]
+        json.dump(data, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         for r in results:
-            data = r.to_json()
+            data = r.to_json(last_errors.get(r.machine))
             state = "reachable" if r.ok else "NOT reachable"
             if not r.dns_ok:
                 state += f": the name does not resolve ({r.dns_error})"
@@ -357,6 +387,21 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(escape_control(line))
             print(f"  {escape_control(str(data['advice']))}")
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+
+
+def _last_errors(site_arg: str, names: Sequence[str]) -> dict[str, int | None]:
+    """Each name's last error in the site's retry box (its latest request), for advice."""
+    site = _site(site_arg)
+    try:
+        records = read_box(site.retry, keep_text=False)
+    except OSError as exc:
+        raise CliError(f"cannot list {site.retry}: {exc.strerror or exc}") from exc
+    found: dict[str, int | None] = {}
+    for name in names:
+        mine = select_by_machine(records, name)
+        mine.sort(key=lambda r: r.latest_processing_attempt or datetime.min)
+        found[name] = mine[-1].last_error_code if mine else None
+    return found
 
 
 def _seconds(text: str) -> float:
@@ -738,6 +783,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         help="text: one line per entry, errors decoded, attempts summed up; json: a list",
     )
+    lg.add_argument(
+        "--follow",
+        "-f",
+        action="store_true",
+        help="keep printing new entries as the log grows (text), until Ctrl+C",
+    )
     lg.set_defaults(func=cmd_log)
 
     ck = sub.add_parser(
@@ -747,6 +798,11 @@ def build_parser() -> argparse.ArgumentParser:
         "Exit 0 when every machine resolves and answers on both ports, 1 when any does not.",
     )
     ck.add_argument("names", nargs="+", metavar="NAME", help="machine name or address")
+    ck.add_argument(
+        "--site",
+        help="also read each machine's last error from this site's retry box, for advice "
+        "that names the cause (" + site_help + ")",
+    )
     ck.add_argument(
         "--timeout", type=_seconds, default=2.0, metavar="SECONDS", help="per step (default 2)"
     )

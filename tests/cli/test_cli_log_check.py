@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import select
 import socket
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -128,3 +131,54 @@ def test_check_any_not_ok_exits_1(listener: int) -> None:
 )
 def test_check_usage_errors_exit_2(args: list[str]) -> None:
     assert ccr(*args).returncode == 2
+
+
+def _line_within(stream: IO[str], seconds: float) -> str:
+    """The next line ccr prints, or "" when none comes within ``seconds``."""
+    ready, _, _ = select.select([stream], [], [], seconds)
+    return stream.readline() if ready else ""
+
+
+def test_log_follow_prints_what_is_appended_until_ctrl_c(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    log = tmp_path / "ccm.log"
+    log.write_text(RAW_LINE.format(m="first for PC1"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ccrgui.cli", "log", "PC1", "--log", str(log), "--follow"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    )
+    try:
+        assert proc.stdout is not None
+        assert "first for PC1" in _line_within(proc.stdout, 30)
+        with open(log, "a") as fh:
+            fh.write(RAW_LINE.format(m="not this one") + RAW_LINE.format(m="then PC1 again"))
+        assert "then PC1 again" in _line_within(proc.stdout, 30)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+
+
+def test_check_with_site_names_the_push_account(tmp_path: Path, listener: int) -> None:
+    from ccrgui.core.sandbox import demo_retry_request
+
+    inboxes = tmp_path / "inboxes"
+    (inboxes / "ccr.box").mkdir(parents=True)
+    (inboxes / "ccrretry.box").mkdir()
+    data = demo_retry_request("127.0.0.1", "CORP", "127.0.0.1", 5, 3, datetime(2026, 11, 2))
+    (inboxes / "ccrretry.box" / "2097152456.ccr").write_bytes(data)
+    done = ccr(
+        "check", "127.0.0.1", "--site", str(inboxes), "--smb-port", str(listener),
+        "--rpc-port", str(listener), "--format", "json",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "push account" in json.loads(done.stdout)[0]["advice"]
+    assert "ERROR_ACCESS_DENIED" in json.loads(done.stdout)[0]["advice"]
