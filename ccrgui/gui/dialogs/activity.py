@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -43,7 +43,7 @@ from ..runtime.qt_compat import change_row_filter
 from ..tasks import run_task
 from ..view_state import qsettings, restore_geometry, save_geometry
 
-__all__ = ["ActivityModel", "ActivityWindow", "action_label", "short_path"]
+__all__ = ["ActivityFilter", "ActivityModel", "ActivityWindow", "action_label", "short_path"]
 
 LIMIT = 5000  # entries read from the end of the log
 _ROOT = QModelIndex()
@@ -174,7 +174,9 @@ class ActivityModel(QAbstractTableModel):
         return e.result.splitlines()[0] if e.result else ""
 
 
-class _Filter(QSortFilterProxyModel):
+class ActivityFilter(QSortFilterProxyModel):
+    """The log's rows matching the filter text anywhere; sorts on typed values."""
+
     def __init__(self, source: ActivityModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._source = source
@@ -185,7 +187,10 @@ class _Filter(QSortFilterProxyModel):
     def set_text(self, text: str) -> None:
         needle = text.strip().casefold()
         if needle != self._needle:
-            change_row_filter(self, lambda: setattr(self, "_needle", needle))
+            change_row_filter(self, partial(self._set_needle, needle))
+
+    def _set_needle(self, needle: str) -> None:
+        self._needle = needle
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         return not self._needle or self._needle in self._source.haystack(source_row)
@@ -204,7 +209,7 @@ class ActivityWindow(QWidget):
         self._generation = 0
         self.error: str | None = None
         self.model = ActivityModel(self)
-        self.proxy = _Filter(self.model, self)
+        self.proxy = ActivityFilter(self.model, self)
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setObjectName("activityFilter")
@@ -268,22 +273,23 @@ class ActivityWindow(QWidget):
         generation = self._generation
         self.status.setText("Reading the activity log…")
 
-        def current() -> bool:  # the window may be gone by the time the read ends
-            return shiboken6.isValid(self) and generation == self._generation
-
         run_task(
-            lambda: read_activity(LIMIT),
-            lambda entries: current() and self._loaded(entries),
-            lambda exc: current() and self._failed(exc),
+            partial(read_activity, LIMIT),
+            partial(self._loaded, generation),
+            partial(self._failed, generation),
         )
 
-    def _loaded(self, entries: list[ActivityEntry]) -> None:
+    def _loaded(self, generation: int, entries: list[ActivityEntry]) -> None:
+        if generation != self._generation:
+            return  # a later read wins
         self.error = None
         self.model.set_entries(entries)
         self._update_status()
         self.loaded.emit()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
         reason = getattr(exc, "strerror", None) or str(exc)
         self.error = f"The activity log {activity_log_path()} cannot be read: {reason}"
         self.status.setText(self.error)

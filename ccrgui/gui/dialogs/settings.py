@@ -3,6 +3,8 @@ defaults, polling, confirmation, and the .ccr file type registration."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -156,8 +158,9 @@ class SettingsDialog(QDialog):
     def add_site(self, name: str = "", root: str = "") -> int:
         row = self._append_row(name or f"Site {self.sites_table.rowCount() + 1}", root)
         self.sites_table.setCurrentCell(row, 1)
-        if not root:
-            self.sites_table.editItem(self.sites_table.item(row, 1))
+        item = self.sites_table.item(row, 1)
+        if not root and item is not None:
+            self.sites_table.editItem(item)
         self._refresh_default_choices()
         return row
 
@@ -237,19 +240,23 @@ class SettingsDialog(QDialog):
         self.test_label.setStyleSheet("")
         self.test_label.setText(f"Checking {entry.root}…")
         run_task(
-            lambda: open_site(entry.root, entry.name or None),
-            lambda site: generation == self._test_generation and self._tested(site),
-            lambda exc: generation == self._test_generation and self._test_failed(exc),
+            partial(open_site, entry.root, entry.name or None),
+            partial(self._tested, generation),
+            partial(self._test_failed, generation),
         )
 
-    def _tested(self, site: Site) -> None:
+    def _tested(self, generation: int, site: Site) -> None:
+        if generation != self._test_generation:
+            return  # a later check wins
         self.test_label.setStyleSheet("color: #1b5e20;")
         self.test_label.setText(
             f"OK: found {site.pending.name} and {site.retry.name} in {site.root}"
         )
         self.tested.emit(True)
 
-    def _test_failed(self, exc: BaseException) -> None:
+    def _test_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._test_generation:
+            return
         self.test_label.setStyleSheet("color: #b00020;")
         self.test_label.setText(str(exc))
         self.tested.emit(False)

@@ -87,7 +87,7 @@ def _thread_hook(args: threading.ExceptHookArgs) -> None:
     log.error(
         "unexpected error in thread %s",
         args.thread.name if args.thread else "?",
-        exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+        exc_info=args.exc_value if args.exc_value is not None else False,
     )
 
 

@@ -21,6 +21,8 @@ from ccrgui.gui.dialogs.activity import (
     COL_SITE,
     COL_TIME,
     COL_USER,
+    ActivityFilter,
+    ActivityModel,
     ActivityWindow,
 )
 from ccrgui.gui.main_window import MainWindow
@@ -190,3 +192,28 @@ def test_ctrl_l_raises_the_same_window(qtbot: QtBot, window: MainWindow) -> None
     first = open_log(qtbot, window)
     first.close()
     assert open_log(qtbot, window) is first
+
+
+def _entry(n: int, action: str, result: str) -> ActivityEntry:
+    when = datetime(2026, 11, 28, 12, 0, n % 3)  # ties within a second: log order decides
+    src = f"/s/inboxes/ccrretry.box/PC{n}.ccr"
+    dst = f"/s/inboxes/ccr.box/PC{n}.ccr" if n % 2 else ""
+    return ActivityEntry(when, "ops", "ABC", "/s/inboxes", action, f"PC{n}", src, dst, result)
+
+
+def test_activity_model_and_filter_pass_the_model_tester(qtmodeltester) -> None:
+    model = ActivityModel()
+    qtmodeltester.check(model)
+    proxy = ActivityFilter(model)
+    proxy.sort(COL_TIME, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(proxy)
+    model.set_entries([_entry(n, "resubmit", "resubmitted") for n in range(5)])
+    proxy.set_text("pc3")
+    assert proxy.rowCount() == 1
+    model.set_entries([_entry(n, "undo", "failed: gone\nmore") for n in range(8)])
+    proxy.set_text("")
+    assert proxy.rowCount() == 8
+    # newest first; within one second, the later line of the log first
+    assert [proxy.index(r, COL_MACHINE).data() for r in range(4)] == ["PC5", "PC2", "PC7", "PC4"]
+    model.set_entries([])
+    assert proxy.rowCount() == 0
