@@ -30,6 +30,7 @@ __all__ = [
 ]
 
 SANDBOX_NAME = "Sandbox"
+_ACCOUNT = "CORP\\cm_push"  # the push account the demo history names
 _DATE = "%m/%d/%Y %H:%M:%S"
 
 # (machine, domain, ip, error code as the site server writes it, attempts, age in hours)
@@ -93,14 +94,36 @@ def ensure_sandbox(now: datetime | None = None) -> Site:
     fresh = not retry.exists()
     pending.mkdir(parents=True, exist_ok=True)
     retry.mkdir(parents=True, exist_ok=True)
+    site = open_site(root, SANDBOX_NAME, sandbox=True)
     if fresh:
         now = now or datetime.now().replace(microsecond=0)
+        rng = random.Random(7)
+        log: list[TraceLine] = []
         for machine, domain, ip, error, attempts, age in _DEMO:
             initial = now - timedelta(hours=age)
             data = demo_retry_request(machine, domain, ip, error, attempts, initial)
             with contextlib.suppress(FileExistsError):
                 write_new_file(retry, f"{machine}.ccr", data)
-    return open_site(root, SANDBOX_NAME, sandbox=True)
+            log += _history(machine, machine, error, attempts, initial, rng)
+        with contextlib.suppress(OSError):  # the boxes work without their history
+            append_lines(ccm_log_path(site), sorted(log, key=lambda x: x.time))
+    return site
+
+
+def _history(
+    request_id: str,
+    machine: str,
+    code: int,
+    attempts: int,
+    initial: datetime,
+    rng: random.Random,
+) -> list[TraceLine]:
+    """ccm.log lines for a request's first and last two attempts, an hour apart."""
+    lines: list[TraceLine] = []
+    for attempt in sorted({1, max(attempts - 1, 1), attempts}):
+        when = initial + timedelta(hours=attempt - 1)
+        lines += _timed(failed_lines(request_id, machine, code, _ACCOUNT), when, rng)
+    return lines
 
 
 # --------------------------------------------------------------------------- reset demo
@@ -152,7 +175,6 @@ def reset_demo(now: datetime | None = None) -> Site:
     site = ensure_sandbox()
     now = (now or datetime.now()).replace(microsecond=0)
     rng = random.Random(14)
-    account = "CORP\\cm_push"
     with SiteSimulator(site) as sim:
         for box in (site.pending, site.retry, sim.inproc, site.pending / "corrupt"):
             _empty(box)
@@ -173,13 +195,10 @@ def reset_demo(now: datetime | None = None) -> Site:
             )
             name = file_name or f"{machine}.ccr"
             write_new_file(site.retry, name, serialize(doc))
-            for attempt in sorted({1, max(attempts - 1, 1), attempts}):
-                when = initial + timedelta(hours=attempt - 1)
-                lines = failed_lines(Path(name).stem, machine, code, account)
-                log += _timed(lines, when, rng)
+            log += _history(Path(name).stem, machine, code, attempts, initial, rng)
         for machine, age in _MIX_INSTALLED:
             when = now - timedelta(hours=age, minutes=rng.randrange(1, 50))
-            log += _timed(installed_lines(machine, machine, account), when, rng)
+            log += _timed(installed_lines(machine, machine, _ACCOUNT), when, rng)
         for machine in _MIX_PENDING:
             write_new_file(site.pending, f"{machine}.ccr", serialize(new_request(machine)))
         path = ccm_log_path(site)

@@ -71,3 +71,18 @@ def test_reset_demo_waits_for_no_running_server() -> None:
     site = ensure_sandbox()
     with SiteSimulator(site), pytest.raises(SiteBusy):
         reset_demo(NOW)
+
+
+def test_a_fresh_sandbox_has_the_history_of_its_demo_failures() -> None:
+    from ccrgui.core.machinelog import group_attempts, machine_entries
+
+    site = ensure_sandbox(NOW)
+    for r in read_box(site.retry):
+        assert r.machine_name is not None
+        attempts = group_attempts(machine_entries(ccm_log_path(site), r.machine_name))
+        assert attempts, r.machine_name
+        assert attempts[-1].error_code == r.last_error_code
+        last = attempts[-1].time
+        assert last is not None and last.replace(tzinfo=None, microsecond=0) == (
+            r.latest_processing_attempt
+        )
