@@ -372,12 +372,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     ports = (args.smb_port, args.rpc_port)
     results = check_machines(args.names, ports=ports, timeout=args.timeout)
     if args.format == "json":
-        data = [r.to_json(last_errors.get(r.machine)) for r in results]
-        json.dump(data, sys.stdout, indent=2)
+        json.dump([r.to_json(last_errors.get(r.machine)) for r in results], sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         for r in results:
-            data = r.to_json(last_errors.get(r.machine))
+            advice = r.to_json(last_errors.get(r.machine))["advice"]
             state = "reachable" if r.ok else "NOT reachable"
             if not r.dns_ok:
                 state += f": the name does not resolve ({r.dns_error})"
@@ -385,7 +384,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             ports_text = ", ".join(f"{p} {s}" for p, s in r.ports.items())
             line = f"{r.machine}: {state}{where}" + (f"; {ports_text}" if ports_text else "")
             print(escape_control(line))
-            print(f"  {escape_control(str(data['advice']))}")
+            print(f"  {escape_control(str(advice))}")
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
 
 
