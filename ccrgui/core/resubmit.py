@@ -1,18 +1,21 @@
-"""Resubmit failed client push requests: ccrretry.box → ccr.box, without ever losing one.
+"""Resubmit failed client push requests: ccrretry.box → ccr.box, exactly once.
 
 Two modes (issue 4):
 
 * **Retry now** (default): the retry file itself goes back to ``ccr.box``, keeping its
-  history and 7-day window. It is one no-clobber rename on the same share
-  (:func:`safefs.move_no_clobber`), which is atomic: at every instant the file is in
-  exactly one box. Never ``shutil.move``, never an overwrite. Should the two boxes ever
-  sit on different volumes (a junction, a DFS link), the move copies to a temporary
-  name in ``ccr.box``, flushes, renames, then deletes the retry file: a crash in between
-  leaves the request in both boxes (the one documented duplicate), never in neither.
+  history and 7-day window, byte for byte.
 * **Resubmit as new request** (``mode="new"``): a fresh CCR for that machine is written into
-  ``ccr.box`` through the safe writer (Forced CCR per ``forced``); the retry file is
-  removed only after the new one exists. A crash between the two leaves a duplicate (the
-  new request and the old retry file), never a loss.
+  ``ccr.box`` (Forced CCR per ``forced``) and the retry file is dropped.
+
+Both, and :func:`undo`, follow the claim protocol of :mod:`ccrgui.core.claim`: the file is
+first renamed to a private claim name in its own folder (one process wins, on every file
+system; the site server ignores the name), then delivered (one no-clobber rename, or a
+flushed temporary copy and a commit mark when the boxes are on different volumes or the
+bytes change), then released. A process killed at any point leaves a claim the next
+resubmit, undo or queue recovers. So two admins, two windows, a site server taking files
+and ``kill -9`` together never lose a request and never deliver one twice
+(tests/core/test_resubmit_stress.py proves it on one volume, across volumes, without
+``RENAME_NOREPLACE`` and on a Samba share). Never ``shutil.move``, never an overwrite.
 
 Rules, per file; every file gets a :class:`ResubmitOutcome` and the batch goes on:
 
@@ -21,14 +24,15 @@ Rules, per file; every file gets a :class:`ResubmitOutcome` and the batch goes o
   and no second copy is made.
 * The source is gone (the site server, or another admin's resubmit, took it meanwhile):
   status ``already processed``, not an error.
-* ``ccr.box`` unwritable, missing or the share offline: the file stays in the retry box,
-  status ``failed`` with the reason.
-* Two resubmits over the same files at once: the rename succeeds for exactly one of them;
+* ``ccr.box`` unwritable, missing or the share offline, or ``ccrretry.box`` read-only:
+  the file stays in the retry box, status ``failed`` with the reason.
+* Two resubmits over the same files at once: the claim succeeds for exactly one of them;
   the other sees ``already processed`` (source gone) or ``already queued``.
 
 Cancelling (``cancel()`` returning True) stops before the next file; the file being
-moved is finished first. :func:`undo` moves a batch's files that still wait in ``ccr.box``
-back to ``ccrretry.box``. Every outcome is written to the activity log.
+moved is finished first. :func:`undo` moves a batch's files that still wait in ccr.box
+back to ccrretry.box. Every outcome is written to the activity log, and so is every claim
+recovered from a killed process (:attr:`BatchResult.recovered`).
 
 The GUI calls :func:`resubmit` and :func:`undo` off its thread (they touch the share).
 
@@ -38,9 +42,7 @@ modes and undo share its guarantees.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -49,9 +51,9 @@ from pathlib import Path
 
 from .activity import ActivityEntry, ActivityLog, current_user
 from .ccr import MAX_FILE_BYTES, CcrRecord, new_request, parse_bytes, serialize
+from .claim import Claim, Recovered, deliver, give_back, recover, take
 from .names import check_machine_name
 from .queue import request_file_name
-from .safefs import TEMP_SUFFIX, move_no_clobber, write_new_file
 from .scan import with_error
 from .site import Site, explain_os_error
 
@@ -59,6 +61,7 @@ __all__ = [
     "BatchResult",
     "ResubmitOutcome",
     "ResubmitStatus",
+    "recover_site",
     "resubmit",
     "select_by_error",
     "select_by_machine",
@@ -79,6 +82,7 @@ class ResubmitStatus:
 MODE_RETRY = "resubmit"
 MODE_NEW = "resubmit-new"
 MODE_UNDO = "undo"
+MODE_RECOVER = "recover"
 
 ProgressFn = Callable[[int, int, "ResubmitOutcome"], None]
 CancelledFn = Callable[[], bool]
@@ -123,6 +127,7 @@ class BatchResult:
     cancelled: bool = False
     not_started: list[Path] = field(default_factory=list)  # left untouched by a cancel
     log_error: str | None = None  # the activity log could not be written
+    recovered: list[Recovered] = field(default_factory=list)  # claims of killed runs
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -185,10 +190,11 @@ def resubmit(
     cancelled = cancel if cancel is not None else cancelled
     items = [_as_item(x) for x in paths_or_records]
     result = BatchResult(site, MODE_NEW if new else MODE_RETRY)
-    pending_names = _names_in(site.pending)
     user = current_user()
     retry_box = _norm(site.retry)
     with ActivityLog() as log:
+        result.recovered = _recover(site, log, user)
+        pending_names = _names_in(site.pending)
         for i, (source, record) in enumerate(items):
             if cancelled is not None and cancelled():
                 result.cancelled = True
@@ -255,7 +261,15 @@ def _gone(machine: str, source: Path, destination: Path | None) -> ResubmitOutco
     )
 
 
-def _queued(machine: str, source: Path, destination: Path) -> ResubmitOutcome:
+def _queued(machine: str, source: Path, destination: Path, kept: str = "") -> ResubmitOutcome:
+    if kept:  # it could not go back: say where it is
+        return ResubmitOutcome(
+            machine,
+            source,
+            destination,
+            ResubmitStatus.FAILED,
+            f"{destination.name} is already waiting in ccr.box." + kept,
+        )
     return ResubmitOutcome(
         machine,
         source,
@@ -264,6 +278,55 @@ def _queued(machine: str, source: Path, destination: Path) -> ResubmitOutcome:
         f"{destination.name} is already waiting in ccr.box; {source.name} was left in "
         "ccrretry.box.",
     )
+
+
+def _recover(site: Site, log: ActivityLog, user: str) -> list[Recovered]:
+    found = recover(site.retry, site.pending)
+    for r in found:
+        log.write(
+            ActivityEntry(
+                time=datetime.now().replace(microsecond=0),
+                user=user,
+                site=site.name,
+                site_root=str(site.root),
+                action=MODE_RECOVER,
+                machine=Path(r.name).stem,
+                source=str(r.box / r.name),
+                destination="",
+                result=f"claim of a stopped run: {r.result}",
+            )
+        )
+    return found
+
+
+def recover_site(site: Site) -> list[Recovered]:
+    """Finish or undo the claims left by killed runs on ``site`` (see :mod:`claim`) and
+    log them; what every resubmit and undo does first."""
+    with ActivityLog() as log:
+        return _recover(site, log, current_user())
+
+
+def _claim(machine: str, source: Path, destination: Path | None) -> Claim | ResubmitOutcome:
+    """Step 1 of the protocol, or the outcome when the file cannot be claimed."""
+    try:
+        return take(source)
+    except FileNotFoundError:
+        return _gone(machine, source, destination)
+    except OSError as exc:
+        reason = explain_os_error(exc, f"move {source.name} out of {source.parent}")
+        return ResubmitOutcome(machine, source, destination, ResubmitStatus.FAILED, reason)
+
+
+def _give_back_reason(claim: Claim) -> str:
+    """Put the claim back; "" when it is back, else why it stays under its claim name."""
+    try:
+        give_back(claim)
+    except OSError as exc:
+        return (
+            f" The request is kept as {claim.path.name} in {claim.path.parent} "
+            f"({exc.strerror or exc}); the next run puts it back."
+        )
+    return ""
 
 
 def _retry_now(
@@ -275,12 +338,16 @@ def _retry_now(
         if not os.path.lexists(source):  # another resubmit moved it there meanwhile
             return _gone(machine, source, destination)
         return _queued(machine, source, destination)
+    claim = _claim(machine, source, destination)
+    if isinstance(claim, ResubmitOutcome):
+        return claim
     try:
-        move_no_clobber(source, destination)
-    except FileExistsError:
-        return _queued(machine, source, destination)
+        deliver(claim, destination)
     except OSError as exc:
-        return _move_failed(machine, source, destination, exc)
+        kept = _give_back_reason(claim)
+        if isinstance(exc, FileExistsError):
+            return _queued(machine, source, destination, kept)
+        return _move_failed(machine, source, destination, exc, kept)
     if pending_names is not None:
         pending_names.add(source.name.casefold())
     return ResubmitOutcome(
@@ -304,10 +371,10 @@ def _not_ours(done: ResubmitOutcome, src: Path) -> bool:
     return now is not None and now != done.stamp
 
 
-def _move_failed(machine: str, source: Path, destination: Path, exc: OSError) -> ResubmitOutcome:
-    if isinstance(exc, FileNotFoundError) and not os.path.lexists(source):
-        return _gone(machine, source, destination)
-    reason = explain_os_error(exc, f"move {source.name} into {destination.parent}")
+def _move_failed(
+    machine: str, source: Path, destination: Path, exc: OSError, kept: str = ""
+) -> ResubmitOutcome:
+    reason = explain_os_error(exc, f"move {source.name} into {destination.parent}") + kept
     return ResubmitOutcome(machine, source, destination, ResubmitStatus.FAILED, reason)
 
 
@@ -319,48 +386,39 @@ def _resubmit_new(
     forced: bool,
 ) -> ResubmitOutcome:
     hint = _machine_hint(source, record)
+    claim = _claim(hint, source, None)
+    if isinstance(claim, ResubmitOutcome):
+        return claim
     try:
-        with open(source, "rb") as fh:
-            original = fh.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        return _gone(hint, source, None)
+        original = claim.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        reason = explain_os_error(exc, f"read {source.name}")
+        reason = explain_os_error(exc, f"read {source.name}") + _give_back_reason(claim)
         return ResubmitOutcome(hint, source, None, ResubmitStatus.FAILED, reason)
     machine = parse_bytes(original, str(source)).machine_name
     rule = check_machine_name(machine) if machine else "the file has no Machine Name"
     if machine is None or rule is not None:
         reason = f"Cannot write a new request for {source.name}: {rule}"
+        reason += _give_back_reason(claim)
         return ResubmitOutcome(machine or hint, source, None, ResubmitStatus.FAILED, reason)
     name = request_file_name(machine)
     destination = site.pending / name
     if pending_names is not None and name.casefold() in pending_names:
-        return _queued(machine, source, destination)
+        return _queued(machine, source, destination, _give_back_reason(claim))
     try:
-        write_new_file(site.pending, name, serialize(new_request(machine, forced=forced)))
-    except FileExistsError:
-        return _queued(machine, source, destination)
+        deliver(claim, destination, serialize(new_request(machine, forced=forced)))
     except OSError as exc:
-        reason = explain_os_error(exc, f"write {name} into {site.pending}")
+        kept = _give_back_reason(claim)
+        if isinstance(exc, FileExistsError):
+            return _queued(machine, source, destination, kept)
+        reason = explain_os_error(exc, f"write {name} into {site.pending}") + kept
         return ResubmitOutcome(machine, source, destination, ResubmitStatus.FAILED, reason)
     if pending_names is not None:
         pending_names.add(name.casefold())
-    reason = ""
-    try:
-        os.unlink(source)
-    except FileNotFoundError:
-        pass  # the site server took the old one meanwhile: the new request stands
-    except OSError as exc:
-        reason = (
-            "The new request is queued, but the old retry file could not be removed: "
-            + explain_os_error(exc, f"delete {source.name}")
-        )
     return ResubmitOutcome(
         machine,
         source,
         destination,
         ResubmitStatus.RESUBMITTED,
-        reason,
         original=original,
         stamp=_stamp(destination),
     )
@@ -391,15 +449,13 @@ def undo(
     user = current_user()
     cancelled = cancel if cancel is not None else cancelled
     with ActivityLog() as log:
+        result.recovered = _recover(site, log, user)
         for i, done in enumerate(todo):
             if cancelled is not None and cancelled():
                 result.cancelled = True
                 result.not_started = [o.destination for o in todo[i:] if o.destination]
                 break
-            if done.original is not None:
-                outcome = _undo_new(site, done, done.original)
-            else:
-                outcome = _undo_move(done)
+            outcome = _undo_one(done)
             result.outcomes.append(outcome)
             log.write(_entry(MODE_UNDO, site, outcome, user))
             if progress is not None:
@@ -429,57 +485,29 @@ def _replaced(done: ResubmitOutcome, src: Path, dst: Path) -> ResubmitOutcome:
     )
 
 
-def _undo_move(done: ResubmitOutcome) -> ResubmitOutcome:
+def _undo_one(done: ResubmitOutcome) -> ResubmitOutcome:
+    """Claim our request in ccr.box, deliver it (or, for a new request, the original
+    retry file's bytes) back to ccrretry.box, release."""
     assert done.destination is not None
     src, dst = done.destination, done.source  # back the way it came
     if _not_ours(done, src):
         return _replaced(done, src, dst)
     try:
-        move_no_clobber(src, dst)
-    except FileExistsError:
-        reason = f"{dst.name} is in ccrretry.box again; the request was left in ccr.box."
-        return ResubmitOutcome(done.machine, src, dst, ResubmitStatus.FAILED, reason)
+        claim = take(src)
+    except FileNotFoundError:
+        return _taken(done.machine, src, dst)
     except OSError as exc:
-        if isinstance(exc, FileNotFoundError) and not os.path.lexists(src):
-            return _taken(done.machine, src, dst)
-        reason = explain_os_error(exc, f"move {src.name} back into {dst.parent}")
-        return ResubmitOutcome(done.machine, src, dst, ResubmitStatus.FAILED, reason)
-    return ResubmitOutcome(done.machine, src, dst, ResubmitStatus.MOVED_BACK)
-
-
-def _undo_new(site: Site, done: ResubmitOutcome, original: bytes) -> ResubmitOutcome:
-    assert done.destination is not None
-    src, dst = done.destination, done.source
-    if _not_ours(done, src):
-        return _replaced(done, src, dst)
-    # 1. take the new request out of the site server's reach, atomically, under a name
-    #    no scan lists; 2. restore the original (no clobber); 3. drop the new request.
-    # A failure in 2 puts the new request back; a crash leaves a duplicate, not a loss.
-    parked = site.retry / f".{src.name}.{secrets.token_hex(4)}.undo{TEMP_SUFFIX}"
-    try:
-        move_no_clobber(src, parked)
-    except OSError as exc:
-        if isinstance(exc, FileNotFoundError) and not os.path.lexists(src):
-            return _taken(done.machine, src, dst)
         reason = explain_os_error(exc, f"move {src.name} out of {src.parent}")
         return ResubmitOutcome(done.machine, src, dst, ResubmitStatus.FAILED, reason)
     try:
-        write_new_file(dst.parent, dst.name, original)
+        deliver(claim, dst, done.original)
     except OSError as exc:
-        put_back_error = ""
-        try:
-            move_no_clobber(parked, src)
-        except OSError as back:
-            put_back_error = f" The new request is kept as {parked}: {back.strerror or back}."
+        kept = _give_back_reason(claim)
         if isinstance(exc, FileExistsError):
             reason = f"{dst.name} is in ccrretry.box again; the request was left in ccr.box."
         else:
-            reason = explain_os_error(exc, f"restore {dst.name} into {dst.parent}")
-        return ResubmitOutcome(
-            done.machine, src, dst, ResubmitStatus.FAILED, reason + put_back_error
-        )
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(parked)
+            reason = explain_os_error(exc, f"move {src.name} back into {dst.parent}")
+        return ResubmitOutcome(done.machine, src, dst, ResubmitStatus.FAILED, reason + kept)
     return ResubmitOutcome(done.machine, src, dst, ResubmitStatus.MOVED_BACK)
 
 

@@ -249,14 +249,19 @@ def test_new_request_source_gone_is_already_processed_and_writes_nothing(site: S
     assert boxes(site) == ([], [])
 
 
-def test_new_request_with_undeletable_retry_file_says_so(site: Site) -> None:
+@pytest.mark.parametrize("new", [False, True])
+def test_undeletable_retry_file_is_not_resubmitted_at_all(site: Site, new: bool) -> None:
+    """Issue 9: a retry file that cannot be taken out of ccrretry.box (read-only box) used
+    to be copied anyway (new request; or across volumes), leaving the request in both
+    boxes and a rerun saying "already queued". Now it is claimed first, so nothing moves."""
     src = retry_file(site, "PC1")
+    original = src.read_bytes()
     with unwritable(site.retry):
-        (outcome,) = resubmit(site, [src], new=True).outcomes
-    # a duplicate, never a loss: the new one is queued, the old one could not be removed
-    assert outcome.status == S.RESUBMITTED
-    assert "could not be removed" in outcome.reason
-    assert boxes(site) == (["PC1.ccr"], ["PC1.ccr"])
+        (outcome,) = resubmit(site, [src], new=new).outcomes
+    assert outcome.status == S.FAILED
+    assert "PC1.ccr" in outcome.reason
+    assert boxes(site) == (["PC1.ccr"], [])
+    assert src.read_bytes() == original
 
 
 # --------------------------------------------------------------------------- undo

@@ -1,4 +1,5 @@
-"""A resubmitting process killed (SIGKILL) in the middle of a batch loses nothing."""
+"""A resubmitting process killed (SIGKILL) in the middle of a batch loses nothing, and
+after the next run (which recovers its claims) nothing is doubled either."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from ccrgui.core.resubmit import recover_site
 from ccrgui.core.sandbox import demo_retry_request
 from ccrgui.core.site import Site, open_site
 
@@ -41,6 +43,7 @@ def _run_and_get_killed(site: Site, body: str) -> None:
         from ccrgui.core.scan import list_request_files
         from ccrgui.core.site import open_site
         from ccrgui.core.resubmit import resubmit
+        import ccrgui.core.claim as claim
         site = open_site(sys.argv[1])
         def die():
             os.kill(os.getpid(), signal.SIGKILL)
@@ -75,8 +78,7 @@ def test_killed_inside_a_rename_call_loses_nothing(site: Site) -> None:
     _run_and_get_killed(
         site,
         """
-        import ccrgui.core.safefs as s
-        real = s.rename_no_clobber
+        real = claim.rename_no_clobber
         count = 0
         def rename_then_die(src, dst):
             global count
@@ -84,7 +86,7 @@ def test_killed_inside_a_rename_call_loses_nothing(site: Site) -> None:
             real(src, dst)
             if count == 120:
                 die()  # after the rename, before the outcome is recorded
-        s.rename_no_clobber = rename_then_die  # what move_no_clobber calls
+        claim.rename_no_clobber = rename_then_die  # the delivering rename
         resubmit(site, list_request_files(site.retry))
         """,
     )
@@ -93,30 +95,70 @@ def test_killed_inside_a_rename_call_loses_nothing(site: Site) -> None:
     assert retry + pending == before
 
 
-def test_killed_during_new_requests_leaves_a_duplicate_never_a_loss(site: Site) -> None:
+def test_killed_during_new_requests_leaves_neither_loss_nor_duplicate(site: Site) -> None:
+    """Issue 9: killed after the new request was written and before the retry file was
+    released. It used to leave the machine in both boxes; the claim's commit mark now
+    tells the next run that it was delivered."""
     machines = {f"PC{i:04d}" for i in range(N)}
     _run_and_get_killed(
         site,
         """
-        import ccrgui.core.resubmit as r
         real_unlink = os.unlink
         count = 0
         def unlink_or_die(path):
             global count
-            count += 1
-            if count == 50:
-                die()  # the new request is written, the old one not yet removed
+            if str(path).endswith(".sent"):
+                count += 1
+                if count == 50:
+                    die()  # the new request is in ccr.box, the old one not released
             real_unlink(path)
-        r.os.unlink = unlink_or_die
+        claim.os.unlink = unlink_or_die
         resubmit(site, list_request_files(site.retry), new=True)
         """,
     )
-    retry = {p.stem for p in site.retry.iterdir()}
+    retry = {p.stem for p in site.retry.iterdir() if not p.name.startswith(".")}
     pending = {p.stem for p in site.pending.iterdir()}
     assert retry | pending == machines  # no machine lost
-    assert retry & pending == {"PC0049"}  # the one caught between write and delete
     assert len(pending) == 50
-    assert all(not p.name.startswith(".") for p in site.pending.iterdir())  # no temporaries
+    assert len([p for p in site.retry.iterdir() if p.name.endswith(".sent")]) == 1
+
+    recovered = recover_site(site)  # what the next run does first
+
+    assert [r.result for r in recovered] == ["already delivered"]
+    retry = {p.stem for p in site.retry.iterdir()}
+    assert retry | pending == machines
+    assert retry & pending == set()  # and none doubled
+    assert all(not p.name.startswith(".") for p in [*site.retry.iterdir(), *site.pending.iterdir()])
+
+
+def test_killed_holding_a_claim_the_next_run_puts_it_back(site: Site) -> None:
+    before = _contents(site.retry)
+    _run_and_get_killed(
+        site,
+        """
+        real = claim.deliver
+        count = 0
+        def deliver_or_die(c, dst, data=None):
+            global count
+            count += 1
+            if count == 30:
+                die()  # claimed, not delivered
+            real(c, dst, data)
+        import ccrgui.core.resubmit as r
+        r.deliver = deliver_or_die
+        resubmit(site, list_request_files(site.retry))
+        """,
+    )
+    claims = [p.name for p in site.retry.iterdir() if p.name.startswith(".")]
+    assert len(claims) == 1 and claims[0].startswith(".PC0029.ccr.")
+    assert claims[0].endswith(".claim")
+
+    recovered = recover_site(site)
+
+    assert [(r.name, r.result) for r in recovered] == [("PC0029.ccr", "put back into ccrretry.box")]
+    retry, pending = _contents(site.retry), _contents(site.pending)
+    assert retry + pending == before
+    assert sum(pending.values()) == 29
 
 
 def test_killed_by_another_process_mid_cli_batch(site: Site) -> None:

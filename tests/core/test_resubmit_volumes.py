@@ -1,9 +1,10 @@
 """Resubmit when ccr.box and ccrretry.box sit on different volumes (a junction or DFS link
 on a real site), and the brief's spelling of the API (``mode=``, ``cancel=``).
 
-Across volumes a rename is impossible (EXDEV); the move copies into a temporary name in
-ccr.box, flushes, renames, then deletes the retry file. A crash between the last two steps
-leaves the request in both boxes: the one documented duplicate, never a loss. Here the
+Across volumes a rename is impossible (EXDEV); the claimed retry file is copied into a
+temporary name in ccr.box and flushed, the claim is marked sent, the copy renamed into
+place, and the mark deleted (see ccrgui.core.claim): a crash anywhere leaves a state the
+next run resolves, never a loss and never a duplicate. Here the
 retry box is on the test's disk and ccr.box on /dev/shm (tmpfs), a real second volume.
 """
 
@@ -11,15 +12,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import textwrap
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from ccrgui.core import safefs
+from ccrgui.core import claim
 from ccrgui.core.ccr import new_request, serialize
-from ccrgui.core.resubmit import ResubmitStatus, resubmit, undo
+from ccrgui.core.resubmit import ResubmitStatus, recover_site, resubmit, undo
 from ccrgui.core.sandbox import demo_retry_request
 from ccrgui.core.site import Site, open_site
 
@@ -78,23 +83,42 @@ def test_across_volumes_a_pending_request_is_never_overwritten(split_site: Site)
     assert src.exists()
 
 
-def test_crash_between_copy_and_delete_leaves_a_duplicate_not_a_loss(
-    split_site: Site, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_killed_between_copy_and_release_leaves_no_duplicate(split_site: Site) -> None:
+    """Issue 9: across volumes, a process killed after the copy reached ccr.box and before
+    the retry file was released used to leave the request in both boxes. The commit mark
+    (``.sent``) tells the next run it was delivered."""
     src = _retry_file(split_site, "PC1")
     original = src.read_bytes()
-
-    def crash(path: str | os.PathLike[str]) -> None:
-        raise SystemExit("power cut")  # the process dies: no handler may run
-
-    monkeypatch.setattr(safefs.os, "unlink", crash)
-    with pytest.raises(SystemExit):
-        resubmit(split_site, [src])
-    monkeypatch.undo()
-
-    assert src.read_bytes() == original  # still in the retry box
-    assert _listing(split_site.pending) == ["PC1.ccr"]  # and complete in ccr.box
+    script = textwrap.dedent(
+        """
+        import os, signal, sys
+        from pathlib import Path
+        import ccrgui.core.claim as claim
+        from ccrgui.core.resubmit import resubmit
+        from ccrgui.core.site import Site
+        real_unlink = os.unlink
+        def unlink(path):
+            if str(path).endswith(".sent"):
+                os.kill(os.getpid(), signal.SIGKILL)  # a power cut, here
+            real_unlink(path)
+        claim.os.unlink = unlink
+        site = Site("split", Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
+        resubmit(site, [site.retry / "PC1.ccr"])
+        """
+    )
+    args = [str(split_site.root), str(split_site.pending), str(split_site.retry)]
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True)
+    assert done.returncode == -signal.SIGKILL, done.stderr.decode()
+    assert _listing(split_site.pending) == ["PC1.ccr"]  # complete in ccr.box
     assert (split_site.pending / "PC1.ccr").read_bytes() == original
+    (mark,) = _listing(split_site.retry)
+    assert mark.startswith(".PC1.ccr.") and mark.endswith(".sent")
+
+    (recovered,) = recover_site(split_site)
+
+    assert recovered.result == "already delivered"
+    assert _listing(split_site.retry) == []
+    assert _listing(split_site.pending) == ["PC1.ccr"]
 
 
 def test_undo_across_volumes(split_site: Site) -> None:
@@ -108,22 +132,25 @@ def test_undo_across_volumes(split_site: Site) -> None:
     assert src.read_bytes() == original
 
 
-def test_source_taken_after_the_copy_is_not_an_error(
+def test_a_second_resubmit_during_the_copy_finds_the_file_taken(
     split_site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The site server (or another admin) takes the retry file while we copy it."""
+    """Another admin resubmits the same file while ours is being copied across volumes:
+    the file is claimed, so theirs says "already processed" and nothing is doubled."""
     src = _retry_file(split_site, "PC1")
-    real_write = safefs.write_new_file
+    real_write = claim.write_temp_file
+    theirs: list[str] = []
 
-    def write_then_someone_takes_the_source(folder: Path, name: str, data: bytes) -> Path:
-        path = real_write(folder, name, data)
-        src.unlink()
-        return path
+    def write_while_someone_else_tries(folder: Path, name: str, data: bytes, base: str) -> Path:
+        theirs.extend(o.status for o in resubmit(split_site, [src]).outcomes)
+        return real_write(folder, name, data, base)
 
-    monkeypatch.setattr(safefs, "write_new_file", write_then_someone_takes_the_source)
+    monkeypatch.setattr(claim, "write_temp_file", write_while_someone_else_tries)
     (outcome,) = resubmit(split_site, [src]).outcomes
     assert outcome.status == S.RESUBMITTED
+    assert theirs == [S.ALREADY_PROCESSED]
     assert _listing(split_site.pending) == ["PC1.ccr"]
+    assert _listing(split_site.retry) == []
 
 
 # --------------------------------------------------------------------------- the API

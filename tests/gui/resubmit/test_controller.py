@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from ccrgui.core import resubmit as core_resubmit
 from ccrgui.core.ccr import parse_bytes
+from ccrgui.core.claim import Claim
 from ccrgui.core.config import Config, load_config, save_config
 from ccrgui.core.sandbox import demo_retry_request
 from ccrgui.gui.app import start
@@ -325,12 +326,12 @@ def test_cancel_stops_the_batch_after_the_current_file(
     qtbot: QtBot, window: MainWindow, root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The real move runs; after the second file it waits until the admin pressed Cancel."""
-    real_move = core_resubmit.move_no_clobber
+    real_move = core_resubmit.deliver
     moved = 0
     second_done = threading.Event()
     release = threading.Event()
 
-    def move_then_wait(src: Path, dst: Path) -> None:
+    def move_then_wait(src: Claim, dst: Path) -> None:
         nonlocal moved
         real_move(src, dst)
         moved += 1
@@ -338,7 +339,7 @@ def test_cancel_stops_the_batch_after_the_current_file(
             second_done.set()
             assert release.wait(10), "the test never released the batch"
 
-    monkeypatch.setattr(core_resubmit, "move_no_clobber", move_then_wait)
+    monkeypatch.setattr(core_resubmit, "deliver", move_then_wait)
     press(qtbot, window, Qt.Key.Key_R)
     dlg = confirm(qtbot, window)
     qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
@@ -365,17 +366,17 @@ def test_cancel_stops_the_batch_after_the_current_file(
 def test_closing_the_window_mid_batch_stops_after_the_current_file_then_closes(
     qtbot: QtBot, window: MainWindow, root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_move = core_resubmit.move_no_clobber
+    real_move = core_resubmit.deliver
     first_done = threading.Event()
     release = threading.Event()
 
-    def move_then_wait(src: Path, dst: Path) -> None:
+    def move_then_wait(src: Claim, dst: Path) -> None:
         real_move(src, dst)
         if not first_done.is_set():
             first_done.set()
             assert release.wait(10), "the test never released the batch"
 
-    monkeypatch.setattr(core_resubmit, "move_no_clobber", move_then_wait)
+    monkeypatch.setattr(core_resubmit, "deliver", move_then_wait)
     press(qtbot, window, Qt.Key.Key_R)
     qtbot.mouseClick(confirm(qtbot, window).ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(first_done.is_set)
