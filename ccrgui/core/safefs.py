@@ -61,7 +61,9 @@ _AT_FDCWD = -100
 # (its time is in its name). Domain members keep their clocks within Kerberos's 5
 # minutes, and a claim or lock is held for a fraction of a second.
 STALE_SECONDS = 15 * 60
-LOCK_STALE_SECONDS = 60
+# A lock with no owner in it yet: its writer was killed between creating and filling it
+# (only possible where hard links are missing, see _NameLock).
+LOCK_EMPTY_STALE_SECONDS = 10
 _LOCK_WAIT_SECONDS = 20.0
 
 
@@ -251,9 +253,9 @@ def break_stale_lock(path: Path) -> bool:
             age = time.time() - os.stat(path).st_mtime
         except FileNotFoundError:
             return False
-        if age < LOCK_STALE_SECONDS:
+        if age < LOCK_EMPTY_STALE_SECONDS:
             return False
-    elif not owner_gone(owner, stale_after=LOCK_STALE_SECONDS):
+    elif not owner_gone(owner):
         return False
     # one breaker wins the rename; it removes the lock it took
     broken = path.with_name(f"{path.name}.{secrets.token_hex(4)}.broken")
@@ -277,8 +279,10 @@ def break_stale_lock(path: Path) -> bool:
 
 
 class _NameLock:
-    """``.NAME.lock`` beside ``path``, made with an exclusive create (atomic on local
-    disks, NFS and SMB), holding its owner; a lock whose owner is gone is broken."""
+    """``.NAME.lock`` beside ``path``, holding its owner; a lock whose owner is gone is
+    broken. Made complete in one step where the file system has hard links (the owner is
+    written to a temporary file, linked to the lock name: no clobber), else with an
+    exclusive create (atomic on local disks, NFS and SMB) and then filled."""
 
     def __init__(self, path: Path) -> None:
         self.path = path.parent / f".{path.name}{LOCK_SUFFIX}"
@@ -287,17 +291,18 @@ class _NameLock:
     def __enter__(self) -> None:
         deadline = time.monotonic() + _LOCK_WAIT_SECONDS
         pause = 0.0005
+        links = True
         while True:
             try:
-                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                if links:
+                    links = self._link()
+                    if links:
+                        return
+                if not links:
+                    self._create()
+                    return
             except FileExistsError:
                 break_stale_lock(self.path)
-            else:
-                try:
-                    os.write(fd, self.me.encode())
-                finally:
-                    os.close(fd)
-                return
             if time.monotonic() > deadline:
                 raise OSError(
                     errno.EBUSY,
@@ -307,6 +312,31 @@ class _NameLock:
                 )
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
+
+    def _link(self) -> bool:
+        """Take the lock by hard link; False when the file system has none.
+        FileExistsError when it is held."""
+        data = self.me.encode()
+        tmp = write_temp_file(self.path.parent, self.path.name, data, new_base(), sync=False)
+        try:
+            os.link(tmp, self.path)
+        except FileExistsError:
+            raise
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS):
+                raise
+            return False
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return True
+
+    def _create(self) -> None:
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            os.write(fd, self.me.encode())
+        finally:
+            os.close(fd)
 
     def __exit__(self, *exc: object) -> None:
         with contextlib.suppress(FileNotFoundError):
@@ -328,7 +358,9 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_temp_file(folder: str | os.PathLike[str], name: str, data: bytes, base: str) -> Path:
+def write_temp_file(
+    folder: str | os.PathLike[str], name: str, data: bytes, base: str, *, sync: bool = True
+) -> Path:
     """Write ``data`` to a flushed temporary file for ``name`` in ``folder`` (see
     :func:`private_name`); the caller renames it into place. Removed again on error."""
     tmp = _temp_name(Path(folder), name, base)
@@ -339,7 +371,8 @@ def write_temp_file(folder: str | os.PathLike[str], name: str, data: bytes, base
             while view:
                 written = os.write(fd, view)
                 view = view[written:]
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
         finally:
             os.close(fd)
     except BaseException:
