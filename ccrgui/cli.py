@@ -559,7 +559,7 @@ def _simulated(o: SimOutcome) -> str:
         return f"{when}  error      {o.file}  {o.detail}"
     what = o.machine
     if o.code is not None and o.status == "failed":
-        what += f"  error {o.code} {describe(o.code).name}".rstrip()
+        what += f"  error {o.code} {describe(o.code & 0xFFFFFFFF).name}".rstrip()
     what += f"  attempt {o.attempts}"
     if o.status == "deleted":
         what += "  (retry limit: 168 attempts / 7 days)"

@@ -156,6 +156,34 @@ def activity_log(window: MainWindow) -> QWidget:
     return win
 
 
+def demo_server(window: MainWindow) -> QWidget:
+    """The sandbox reset to its demo, the demo site server on, LAB-DENY-01 queued: a
+    second later it is in the retry table with Access is denied. A window of its own, so
+    no outcomes of the earlier shots' resubmits show."""
+    window = MainWindow()
+    window.resize(1280, 760)
+    window.show()
+    settle(lambda: window.site is not None)
+    view, demo = window.box_view, window.demo_server
+    reset: list[object] = []
+    demo.reset_done.connect(reset.append)
+    window.reset_demo()
+    settle(lambda: bool(reset), ms=20000)
+    window.act_demo_server.setChecked(True)
+    window.queue_names(["LAB-DENY-01"], True)
+
+    def shown() -> bool:
+        return any(
+            r.machine_name == "LAB-DENY-01" and r.last_error_code == 5 for r in view.model.records()
+        )
+
+    settle(shown, ms=20000)
+    view.select_files([r.file for r in view.model.records() if r.machine_name == "LAB-DENY-01"])
+    view.table.scrollTo(view.table.currentIndex())
+    settle(ms=300)
+    return window
+
+
 SHOTS: list[tuple[str, Shot]] = [
     ("main-window", main_window),
     ("new-request", new_request_dialog),
@@ -167,6 +195,7 @@ SHOTS: list[tuple[str, Shot]] = [
     ("retry-filtered", retry_filtered),
     ("resubmit-confirm", resubmit_confirm),
     ("activity-log", activity_log),
+    ("demo-server", demo_server),
 ]
 
 

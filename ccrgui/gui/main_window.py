@@ -32,11 +32,14 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..core.ccr import CcrRecord
 from ..core.config import Config, ConfigError, load_config, save_config
+from ..core.errors import describe
 from ..core.queue import BatchInvalid, QueueOutcome, queue_requests
 from ..core.resolve import resolve_site
 from ..core.sandbox import ensure_sandbox
+from ..core.simulator import SimOutcome
 from ..core.site import Site, SiteError
 from .box.view import BoxView
+from .demo_server import DemoServer
 from .detail.opener import FileOpener
 from .dialogs.activity import ActivityWindow
 from .dialogs.new_request import NewRequestDialog, queue_report
@@ -48,6 +51,8 @@ from .tasks import run_task
 from .view_state import qsettings, restore_geometry, save_geometry
 
 __all__ = ["SANDBOX_SITE", "MainWindow"]
+
+DEMO_SERVER_KEY = "demo/server_on"  # the sandbox's demo site server, remembered
 
 
 log = logging.getLogger(__name__)
@@ -87,6 +92,7 @@ class MainWindow(QMainWindow):
         self.resubmit_ui = ResubmitController(self.box_view, self)
         self.file_opener = FileOpener(self)
         self.activity_window: ActivityWindow | None = None
+        self.demo_server = DemoServer(self)
         self._build_actions()
         self._build_menus()
         self._wire()
@@ -180,6 +186,21 @@ class MainWindow(QMainWindow):
             "Sites, defaults and file type registration",
         )
         self.act_about = self._action("&About ccrgui", self.about)
+        self.act_demo_server = self._action(
+            "&Demo site server",
+            tip="Sandbox only: a simulated site server processes what you queue, as the real "
+            "one does (retry box, hourly retries, ccm.log)",
+        )
+        self.act_demo_server.setIconText("Demo server")
+        self.act_demo_server.setCheckable(True)
+        self.act_demo_server.setChecked(bool(qsettings().value(DEMO_SERVER_KEY, False, type=bool)))
+        self.act_reset_demo = self._action(
+            "&Reset demo…",
+            self.confirm_reset_demo,
+            tip="Refill the sandbox with a few dozen demo requests and their ccm.log",
+        )
+        for act in (self.act_demo_server, self.act_reset_demo):
+            act.setEnabled(False)  # until the sandbox is open
 
     def _build_menus(self) -> None:
         mb = self.menuBar()
@@ -209,6 +230,9 @@ class MainWindow(QMainWindow):
             self.menu_view.addSeparator() if a is None else self.menu_view.addAction(a)
         t = mb.addMenu("&Tools")
         t.addAction(self.act_settings)
+        t.addSeparator()
+        t.addAction(self.act_demo_server)
+        t.addAction(self.act_reset_demo)
         h = mb.addMenu("&Help")
         h.addAction(self.act_about)
 
@@ -222,6 +246,8 @@ class MainWindow(QMainWindow):
             None,
             self.act_export,
             self.act_settings,
+            None,
+            self.act_demo_server,
         ):
             self.toolbar.addSeparator() if a is None else self.toolbar.addAction(a)
         self.addToolBar(self.toolbar)
@@ -254,6 +280,14 @@ class MainWindow(QMainWindow):
         opener.resubmit_requested.connect(resubmit.resubmit_record)
         opener.open_site_requested.connect(self.open_site_root)
         opener.accept_drops_on(self)
+        # the sandbox's demo site server: follows the site, on/off remembered
+        demo = self.demo_server
+        self.site_changed.connect(self._demo_follow_site)
+        self.site_failed.connect(self._demo_follow_site)
+        self.act_demo_server.toggled.connect(self._demo_toggled)
+        demo.failed.connect(self._demo_failed)
+        demo.processed.connect(self._demo_processed)
+        demo.reset_done.connect(self._demo_reset_done)
 
     def set_central_view(self, widget: QWidget) -> None:
         """Put ``widget`` (the box table) under the site bar."""
@@ -460,6 +494,79 @@ class MainWindow(QMainWindow):
         if self.activity_window is not None and self.activity_window.isVisible():
             self.activity_window.reload()
 
+    # ------------------------------------------------------------------ demo site server
+    def _demo_follow_site(self, site: object) -> None:
+        """On the sandbox the demo server runs when it is switched on; anywhere else it
+        stops, and its actions are off."""
+        sandbox = isinstance(site, Site) and site.sandbox
+        self.act_demo_server.setEnabled(sandbox)
+        self.act_reset_demo.setEnabled(sandbox)
+        if isinstance(site, Site) and sandbox and self.act_demo_server.isChecked():
+            self.demo_server.start(site)
+        else:
+            self.demo_server.stop()
+
+    def _demo_toggled(self, on: bool) -> None:
+        s = qsettings()
+        s.setValue(DEMO_SERVER_KEY, on)
+        s.sync()
+        self._demo_follow_site(self.site)
+        if on and self.site is not None and self.site.sandbox:
+            self.statusBar().showMessage(
+                "Demo site server on: what you queue in the sandbox is processed now, "
+                "failures are retried hourly (a simulated hour is a minute).",
+                10000,
+            )
+
+    def _demo_failed(self, text: str) -> None:
+        """It could not start, or stopped on an error: show it off, and say why."""
+        self.act_demo_server.blockSignals(True)  # the remembered choice stays as it was
+        self.act_demo_server.setChecked(False)
+        self.act_demo_server.blockSignals(False)
+        self.show_error("Demo site server", text)
+
+    def _demo_processed(self, outcome: SimOutcome) -> None:
+        what = outcome.status
+        if outcome.code is not None and outcome.status == "failed":
+            words = describe(outcome.code & 0xFFFFFFFF).message.rstrip(".")
+            what = f"failed: {words} ({outcome.code})"
+        who = outcome.machine or outcome.file
+        self.statusBar().showMessage(f"Demo site server: {who} {what}", 10000)
+
+    def confirm_reset_demo(self) -> None:
+        """Reset demo: asks first, as it replaces everything in the sandbox's boxes."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Reset demo",
+            "Replace everything in the sandbox's ccr.box and ccrretry.box with the demo "
+            "requests, and its ccm.log with their history?",
+            QMessageBox.StandardButton.Reset | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("resetDemoBox")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.buttonClicked.connect(
+            lambda b: (
+                self.reset_demo()
+                if box.standardButton(b) == QMessageBox.StandardButton.Reset
+                else None
+            )
+        )
+        box.open()
+        self._last_message = box
+
+    def reset_demo(self) -> None:
+        if self.site is not None and self.site.sandbox:
+            self.statusBar().showMessage("Resetting the demo…")
+            self.demo_server.reset(self.site)
+
+    def _demo_reset_done(self, result: object) -> None:
+        if isinstance(result, str):
+            self.show_error("Reset demo", result)
+            return
+        self.statusBar().showMessage("The sandbox was reset to the demo requests.", 10000)
+        self.box_view.refresh()
+
     # ------------------------------------------------------------------ misc
     def show_error(self, title: str, text: str) -> QMessageBox:
         box = QMessageBox(
@@ -495,3 +602,4 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
         if event.isAccepted():
             self.box_view.loader.stop()  # no more scans, polling or watching
+            self.demo_server.stop()  # finishes the request in hand
