@@ -15,6 +15,7 @@ from ccrgui.core import ccmtrace
 from ccrgui.core.ccr import parse_file
 from ccrgui.core.queue import queue_requests
 from ccrgui.core.resubmit import resubmit
+from ccrgui.core.safefs import Owner, private_name
 from ccrgui.core.sandbox import demo_retry_request
 from ccrgui.core.simrules import parse_rules
 from ccrgui.core.simulator import SiteBusy, SiteSimulator, ccm_log_path
@@ -163,6 +164,11 @@ def test_temporary_and_claim_names_are_never_picked_up(site: Site, sim: SiteSimu
         "PC4.ccr.claim-1234",
         "PC5.CCR.part",
         "notes.txt",
+        # the exact private names of resubmit's claim protocol and safefs's name locks
+        private_name("PC6.ccr", "0123456789abcdef", Owner.me(), "claim"),
+        private_name("PC7.ccr", "0123456789abcdef", Owner.me(), "sent"),
+        private_name("PC8.ccr", "0123456789abcdef", Owner.me(), "tmp"),
+        ".PC9.ccr.lock",
     ]
     for box in (site.pending, site.retry):
         for name in others:
