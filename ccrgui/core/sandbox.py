@@ -17,8 +17,9 @@ from pathlib import Path
 from . import paths
 from .ccmtrace import TraceLine, append_lines, failed_lines, installed_lines
 from .ccr import HEADER, IDENT, IDENT_TYPE, CcrDocument, Section, new_request, serialize
+from .retryform import machine_ip, retry_document
 from .safefs import write_new_file
-from .simulator import SiteSimulator, ccm_log_path, machine_ip, retry_document
+from .simulator import SiteSimulator, ccm_log_path
 from .site import PENDING_BOX, RETRY_BOX, Site, open_site
 
 __all__ = [

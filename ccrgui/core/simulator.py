@@ -33,40 +33,21 @@ import contextlib
 import os
 import random
 import secrets
-import sys
 import threading
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import ccmtrace
-from .ccr import (
-    HEADER,
-    IP_SECTION,
-    K_ATTEMPTS,
-    K_DOMAIN,
-    K_ERROR,
-    K_EVENT,
-    K_INITIAL,
-    K_LATEST,
-    K_MACHINE,
-    MAX_FILE_BYTES,
-    NAMES_SECTION,
-    PROCESSING,
-    RETRY_WINDOW,
-    CcrDocument,
-    CcrRecord,
-    Section,
-    parse_bytes,
-    serialize,
-)
+from .ccr import MAX_FILE_BYTES, RETRY_WINDOW, CcrRecord, parse_bytes, serialize
 from .names import check_machine_name
+from .retryform import DATE, machine_ip, retry_document
 from .safefs import TEMP_SUFFIX, rename_no_clobber, write_new_file
 from .scan import is_request_file
 from .simrules import DEFAULT_RULES, Rules, signed_code
 from .site import Site, find_child
+from .sitelock import SiteBusy, SiteLock
 
 __all__ = [
     "CORRUPT",
@@ -76,22 +57,15 @@ __all__ = [
     "SiteBusy",
     "SiteSimulator",
     "ccm_log_path",
-    "machine_ip",
-    "retry_document",
 ]
 
 INPROC = "Inproc"
 CORRUPT = "corrupt"
 MAX_ATTEMPTS = 168
-DATE = "%m/%d/%Y %H:%M:%S"
 HOUR = timedelta(hours=1)
 
 INSTALLED, FAILED, EXPIRED, BAD = "installed", "failed", "deleted", "bad request"
 ERROR = "error"  # an I/O error; the request stays where it was
-
-
-class SiteBusy(RuntimeError):
-    """Another simulated site server is working on this site."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,94 +88,6 @@ def ccm_log_path(site: Site) -> Path:
 
 def _now() -> datetime:
     return datetime.now()
-
-
-def machine_ip(machine: str) -> str:
-    """A made-up but stable address for ``machine`` (10.x.y.z)."""
-    h = zlib.crc32(machine.casefold().encode("utf-8"))
-    return f"10.{(h >> 16) & 0xFF}.{(h >> 8) & 0xFF}.{h % 254 + 1}"
-
-
-def _section(doc: CcrDocument, name: str) -> Section:
-    found = doc.section(name)
-    if found is None:
-        found = Section(name)
-        doc.sections.append(found)
-    return found
-
-
-def _set(section: Section, key: str, value: str) -> None:
-    want = key.casefold()
-    section.entries = [(k, v) for k, v in section.entries if k.strip().casefold() != want]
-    section.entries.append((key, value))
-
-
-def retry_document(
-    request: CcrDocument,
-    machine: str,
-    *,
-    domain: str,
-    ip: str,
-    initial: datetime,
-    latest: datetime,
-    event: datetime,
-    code: int,
-    attempts: int,
-) -> CcrDocument:
-    """The retry-box form of ``request``: its sections plus the site server's bookkeeping."""
-    doc = CcrDocument([Section(s.name, list(s.entries)) for s in request.sections])
-    head = _section(doc, HEADER)
-    _set(head, K_MACHINE, machine)
-    if not head.get(K_DOMAIN):
-        _set(head, K_DOMAIN, domain)
-    if not any(k.strip().casefold().startswith("ip address") for k, _v in head.entries):
-        head.entries.append(("IP Address 1", ip))
-    _set(head, K_INITIAL, initial.strftime(DATE))
-    _set(_section(doc, IP_SECTION), "IP Address 1", ip)
-    _set(_section(doc, NAMES_SECTION), "Resource Names 1", machine)
-    processing = _section(doc, PROCESSING)
-    processing.entries = [
-        (K_LATEST, latest.strftime(DATE)),
-        (K_ERROR, str(code)),
-        (K_ATTEMPTS, str(attempts)),
-        (K_EVENT, event.strftime(DATE)),
-    ]
-    return doc
-
-
-class _SiteLock:
-    """An exclusive lock file: one simulator per site, across processes."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fd: int | None = None
-
-    def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            if sys.platform == "win32":
-                import msvcrt
-
-                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl
-
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(fd)
-            raise SiteBusy(
-                f"Another simulated site server is already working on this site "
-                f"(lock {self.path}); stop it first."
-            ) from exc
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        self._fd = fd
-
-    def release(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)  # closing releases the lock
-            self._fd = None
 
 
 class SiteSimulator:
@@ -233,7 +119,7 @@ class SiteSimulator:
         self._rng = random.Random()
         self.main_thread = self._thread_id()
         self.inproc = site.pending / INPROC
-        self._lock = _SiteLock(self.inproc / ".simulator.lock")
+        self._lock = SiteLock(self.inproc / ".simulator.lock")
         self.log_error: str | None = None  # why the last ccm.log write failed
         self._last_logged = datetime.min  # ccm.log's times only go forward
 
@@ -244,7 +130,7 @@ class SiteSimulator:
         existing = find_child(self.site.pending, INPROC)
         if existing is not None:
             self.inproc = existing
-            self._lock = _SiteLock(existing / ".simulator.lock")
+            self._lock = SiteLock(existing / ".simulator.lock")
         self._lock.acquire()
         return self
 
