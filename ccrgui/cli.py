@@ -11,7 +11,6 @@ import argparse
 import contextlib
 import csv
 import gc
-import io
 import json
 import signal
 import sys
@@ -28,7 +27,15 @@ from .core.ccr import CcrRecord, parse_file
 from .core.config import ConfigError, load_config
 from .core.errors import describe, display_code, format_code, normalize_code
 from .core.machinelog import MachineLog, group_attempts
-from .core.queue import BatchInvalid, QueueStatus, queue_requests, read_name_list
+from .core.queue import (
+    MAX_LIST_BYTES,
+    BatchInvalid,
+    QueueStatus,
+    decode_name_list,
+    queue_requests,
+    read_name_file,
+    read_name_list,
+)
 from .core.reach import RPC_PORT, SMB_PORT, check_machines
 from .core.resolve import resolve_site, site_ccm_log
 from .core.resubmit import ResubmitStatus, resubmit, select_by_error, select_by_machine
@@ -98,15 +105,18 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def _read_names_file(source: str) -> list[str]:
-    if source == "-":  # bytes, so a stray non-UTF-8 byte is a bad name, not a crash
-        return read_name_list(
-            io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace")
-        )
+    """The names in a list file (or stdin: ``-``), decoded as the GUI's Import list does
+    (UTF-8, UTF-16 with BOM, else Windows-1252)."""
     try:
-        with open(source, encoding="utf-8-sig", errors="replace") as fh:
-            return read_name_list(fh)
+        if source == "-":
+            text = decode_name_list(sys.stdin.buffer.read(MAX_LIST_BYTES + 1), "stdin")
+        else:
+            text = read_name_file(source)
     except OSError as exc:
         raise CliError(f"cannot read {source}: {exc.strerror or exc}") from exc  # I/O: exit 1
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    return read_name_list(text.splitlines())
 
 
 def cmd_show(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ for ``wks-new-01``). That is not a failure: the machine has a request waiting.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -17,18 +18,26 @@ from pathlib import Path
 
 from .activity import ActivityEntry, ActivityLog, log_entries
 from .ccr import new_request, serialize
-from .names import InvalidMachineName, validate_batch
+from .names import InvalidMachineName, check_machine_name, normalize_input, validate_batch
 from .safefs import write_new_file
 from .site import Site, explain_os_error
 
 __all__ = [
     "BatchInvalid",
     "QueueOutcome",
+    "QueueReport",
     "QueueStatus",
+    "check_name_list",
+    "decode_name_list",
+    "queue_report",
     "queue_requests",
+    "read_name_file",
     "read_name_list",
     "request_file_name",
 ]
+
+MAX_LIST_BYTES = 4 * 1024 * 1024  # a name list, not a disk image
+MAX_REPORTED = 15  # names and reasons listed in a queue report
 
 
 class QueueStatus:
@@ -80,6 +89,51 @@ def read_name_list(lines: Iterable[str]) -> list[str]:
         if text:
             names.append(text)
     return names
+
+
+def check_name_list(text: str) -> tuple[list[str], list[str]]:
+    """(names, problems) for a list typed or pasted one name per line."""
+    names: list[str] = []
+    problems: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for name in read_name_list([line]):
+            before, hash_, _ = line.partition("#")
+            if hash_ and before.rstrip(" \t") == before and before.strip():
+                # "PC#1" would silently become "PC": a comment needs a space before '#'
+                problems.append(
+                    f"Line {number}: '{line.strip()}': '#' is not allowed in a machine name "
+                    "(a comment starts at the line start or after a space)."
+                )
+                continue
+            reason = check_machine_name(normalize_input(name))
+            if reason is None:
+                names.append(normalize_input(name))
+            else:
+                problems.append(f"Line {number}: '{name}': {reason}")
+    return names, problems
+
+
+def read_name_file(path: str | os.PathLike[str]) -> str:
+    """A name list file's text (see :func:`decode_name_list`). Raises OSError/ValueError."""
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_LIST_BYTES + 1)
+    return decode_name_list(data, Path(path).name)
+
+
+def decode_name_list(data: bytes, name: str = "The list") -> str:
+    """A name list's text: UTF-8 (with or without BOM), UTF-16 with BOM (Notepad's
+    "Unicode"), else Windows-1252. Raises ValueError, naming ``name``, for data too big
+    or not text."""
+    if len(data) > MAX_LIST_BYTES:
+        raise ValueError(f"{name} is too big for a list of machine names.")
+    if b"\0" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ValueError(f"{name} is not a text file.")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
 def queue_requests(
@@ -170,3 +224,48 @@ def _write_one(box: Path, name: str, file_name: str, forced: bool) -> QueueOutco
         reason = explain_os_error(exc, f"write {file_name} into {box}")
         return QueueOutcome(name, QueueStatus.FAILED, None, reason)
     return QueueOutcome(name, QueueStatus.QUEUED, path)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueReport:
+    """What the user is told after queueing: a status-bar line, and for anything not
+    queued a message box title and text (empty when all went well)."""
+
+    status: str
+    title: str = ""
+    problem: str = ""
+
+
+def queue_report(outcomes: list[QueueOutcome]) -> QueueReport:
+    ok = [o for o in outcomes if o.ok]
+    already = [o for o in outcomes if o.status == QueueStatus.ALREADY_QUEUED]
+    failed = [o for o in outcomes if o.status == QueueStatus.FAILED]
+    if len(ok) == 1:
+        status = f"Queued {ok[0].machine}: {ok[0].path}"
+    elif ok:
+        folder = ok[0].path.parent if ok[0].path else ""
+        status = f"Queued {len(ok)} requests into {folder}"
+    else:
+        status = "Nothing new was queued"
+    if not (already or failed):
+        return QueueReport(status)
+    if ok:
+        status += f" ({len(already) + len(failed)} not queued)"
+    title = "Could not queue" if failed else "Already queued"
+    lines: list[str] = []
+    if len(outcomes) > 1:
+        lines.append(f"{len(ok)} queued, {len(already)} already queued, {len(failed)} failed.")
+    # one reason per kind of failure: a dead share gives every name the same sentence
+    reasons = list(dict.fromkeys(o.reason for o in failed))
+    lines += reasons[:MAX_REPORTED]
+    if already:
+        names = ", ".join(o.machine for o in already[:MAX_REPORTED])
+        more = f" and {len(already) - MAX_REPORTED} more" if len(already) > MAX_REPORTED else ""
+        lines.append(
+            already[0].reason
+            if len(already) == 1
+            else f"Already waiting in ccr.box, left as they are: {names}{more}."
+        )
+    if failed:
+        lines.append("Nothing was left half-written; fix the cause and queue them again.")
+    return QueueReport(status, title, "\n".join(lines))

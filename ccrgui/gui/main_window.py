@@ -33,7 +33,7 @@ from .. import __version__
 from ..core.ccr import CcrRecord
 from ..core.config import Config, ConfigError, load_config, save_config
 from ..core.errors import describe
-from ..core.queue import BatchInvalid, QueueOutcome, queue_requests
+from ..core.queue import BatchInvalid, QueueOutcome, queue_report, queue_requests
 from ..core.resolve import resolve_site
 from ..core.sandbox import ensure_sandbox
 from ..core.simulator import SimOutcome
@@ -42,7 +42,7 @@ from .box.view import BoxView
 from .demo_server import DemoServer
 from .detail.opener import FileOpener
 from .dialogs.activity import ActivityWindow
-from .dialogs.new_request import NewRequestDialog, queue_report
+from .dialogs.new_request import NewRequestDialog
 from .dialogs.settings import SettingsDialog
 from .resubmit.controller import ResubmitController
 from .runtime.single_instance import Handover

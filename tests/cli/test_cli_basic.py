@@ -138,6 +138,23 @@ def test_new_from_file_adds_to_names_on_the_command_line(site: Path, tmp_path: P
     assert sorted(os.listdir(site / "ccr.box")) == ["PC1.ccr", "PC2.ccr", "PC3.ccr"]
 
 
+def test_new_from_a_notepad_unicode_file(site: Path, tmp_path: Path) -> None:
+    lst = tmp_path / "names.txt"
+    lst.write_bytes("PC5\r\nPC6\r\n".encode("utf-16"))  # Notepad's "Unicode": UTF-16, BOM
+    done = ccr("new", "--from-file", str(lst), "--site", str(site))
+    assert done.returncode == 0, done.stderr
+    assert sorted(os.listdir(site / "ccr.box")) == ["PC5.ccr", "PC6.ccr"]
+
+
+def test_new_from_a_binary_file_says_so_and_writes_nothing(site: Path, tmp_path: Path) -> None:
+    lst = tmp_path / "names.exe"
+    lst.write_bytes(b"MZ\x90\x00\x03\x00PC1\n")
+    done = ccr("new", "--from-file", str(lst), "--site", str(site))
+    assert done.returncode == 2
+    assert "names.exe is not a text file" in done.stderr
+    assert os.listdir(site / "ccr.box") == []
+
+
 def test_new_from_file_with_a_bad_name_writes_nothing(site: Path) -> None:
     done = ccr("new", "--from-file", "-", "--site", str(site), stdin="PC1\nPC 2\n")
     assert done.returncode == 2

@@ -14,8 +14,14 @@ import pytest
 from ccrgui.core.activity import read_activity
 from ccrgui.core.ccr import new_request, parse_file, serialize
 from ccrgui.core.queue import (
+    MAX_LIST_BYTES,
     BatchInvalid,
+    QueueOutcome,
+    QueueReport,
     QueueStatus,
+    check_name_list,
+    decode_name_list,
+    queue_report,
     queue_requests,
     read_name_list,
     request_file_name,
@@ -197,3 +203,37 @@ def test_queue_failures_are_in_the_activity_log(site: Site) -> None:
     queue_requests(site, ["PC1"])
     (entry,) = read_activity()
     assert entry.result.startswith("failed: Could not open")
+
+
+def test_name_lists_decode_as_windows_tools_write_them() -> None:
+    assert decode_name_list(b"\xef\xbb\xbfPC1\r\nPC2") == "PC1\r\nPC2"  # UTF-8 with BOM
+    assert decode_name_list("PC1\nPC2".encode("utf-16")) == "PC1\nPC2"  # Notepad "Unicode"
+    assert decode_name_list("CAFÉ-PC".encode("cp1252")) == "CAFÉ-PC"  # ANSI
+    with pytest.raises(ValueError, match=r"x\.bin is not a text file"):
+        decode_name_list(b"PC1\x00\x00", "x.bin")
+    with pytest.raises(ValueError, match="too big"):
+        decode_name_list(b"A" * (MAX_LIST_BYTES + 1))
+
+
+def test_a_checked_name_list_says_which_line_is_wrong() -> None:
+    names, problems = check_name_list("# lab\nPC1\n pc-2  # comment\nPC#3\nBAD NAME X\n")
+    assert names == ["PC1", "pc-2"]
+    assert problems[0].startswith("Line 4: 'PC#3': '#' is not allowed")
+    assert problems[1].startswith("Line 5: ")
+
+
+def test_queue_report_says_what_was_queued_and_why_not() -> None:
+    box = Path("/s/ccr.box")
+    ok = QueueOutcome("PC1", QueueStatus.QUEUED, box / "PC1.ccr")
+    already = QueueOutcome("PC2", QueueStatus.ALREADY_QUEUED, box / "PC2.ccr", "PC2 waits")
+    failed = QueueOutcome("PC3", QueueStatus.FAILED, None, "The share is read-only.")
+    assert queue_report([ok]) == QueueReport(f"Queued PC1: {box / 'PC1.ccr'}")
+    report = queue_report([ok, already, failed])
+    assert report.status == f"Queued PC1: {box / 'PC1.ccr'} (2 not queued)"
+    assert report.title == "Could not queue"
+    assert report.problem.splitlines() == [
+        "1 queued, 1 already queued, 1 failed.",
+        "The share is read-only.",
+        "PC2 waits",  # one already queued: its own reason
+        "Nothing was left half-written; fix the cause and queue them again.",
+    ]

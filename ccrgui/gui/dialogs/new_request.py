@@ -3,8 +3,7 @@ validated as you type, with the "Always install (Forced CCR)" choice."""
 
 from __future__ import annotations
 
-import codecs
-from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -24,100 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.names import check_machine_name, normalize_input
-from ...core.queue import QueueOutcome, QueueStatus, read_name_list
+from ...core.queue import check_name_list, read_name_file, read_name_list
 from ...core.site import Site
 from ..tasks import run_task
 from ..view_state import restore_geometry, save_geometry
 
-__all__ = ["NewRequestDialog", "QueueReport", "check_names", "queue_report", "read_list_file"]
+__all__ = ["NewRequestDialog"]
 
 MAX_SHOWN_ERRORS = 5
-MAX_REPORTED = 15
-MAX_LIST_BYTES = 4 * 1024 * 1024  # a name list, not a disk image
-
-
-def check_names(text: str) -> tuple[list[str], list[str]]:
-    """(names, problems) for a list typed or pasted one name per line."""
-    names: list[str] = []
-    problems: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        for name in read_name_list([line]):
-            before, hash_, _ = line.partition("#")
-            if hash_ and before.rstrip(" \t") == before and before.strip():
-                # "PC#1" would silently become "PC": a comment needs a space before '#'
-                problems.append(
-                    f"Line {number}: '{line.strip()}': '#' is not allowed in a machine name "
-                    "(a comment starts at the line start or after a space)."
-                )
-                continue
-            reason = check_machine_name(normalize_input(name))
-            if reason is None:
-                names.append(normalize_input(name))
-            else:
-                problems.append(f"Line {number}: '{name}': {reason}")
-    return names, problems
-
-
-def read_list_file(path: str) -> str:
-    """A name list's text: UTF-8 (with or without BOM), UTF-16 with BOM (Notepad's
-    "Unicode"), else Windows-1252. Runs off the GUI thread. Raises OSError/ValueError."""
-    with open(path, "rb") as fh:
-        data = fh.read(MAX_LIST_BYTES + 1)
-    if len(data) > MAX_LIST_BYTES:
-        raise ValueError(f"{Path(path).name} is too big for a list of machine names.")
-    if b"\0" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ValueError(f"{Path(path).name} is not a text file.")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-@dataclass(frozen=True, slots=True)
-class QueueReport:
-    """What the user is told after queueing: a status-bar line, and for anything not
-    queued a message box title and text (empty when all went well)."""
-
-    status: str
-    title: str = ""
-    problem: str = ""
-
-
-def queue_report(outcomes: list[QueueOutcome]) -> QueueReport:
-    ok = [o for o in outcomes if o.ok]
-    already = [o for o in outcomes if o.status == QueueStatus.ALREADY_QUEUED]
-    failed = [o for o in outcomes if o.status == QueueStatus.FAILED]
-    if len(ok) == 1:
-        status = f"Queued {ok[0].machine}: {ok[0].path}"
-    elif ok:
-        folder = ok[0].path.parent if ok[0].path else ""
-        status = f"Queued {len(ok)} requests into {folder}"
-    else:
-        status = "Nothing new was queued"
-    if not (already or failed):
-        return QueueReport(status)
-    if ok:
-        status += f" ({len(already) + len(failed)} not queued)"
-    title = "Could not queue" if failed else "Already queued"
-    lines: list[str] = []
-    if len(outcomes) > 1:
-        lines.append(f"{len(ok)} queued, {len(already)} already queued, {len(failed)} failed.")
-    # one reason per kind of failure: a dead share gives every name the same sentence
-    reasons = list(dict.fromkeys(o.reason for o in failed))
-    lines += reasons[:MAX_REPORTED]
-    if already:
-        names = ", ".join(o.machine for o in already[:MAX_REPORTED])
-        more = f" and {len(already) - MAX_REPORTED} more" if len(already) > MAX_REPORTED else ""
-        lines.append(
-            already[0].reason
-            if len(already) == 1
-            else f"Already waiting in ccr.box, left as they are: {names}{more}."
-        )
-    if failed:
-        lines.append("Nothing was left half-written; fix the cause and queue them again.")
-    return QueueReport(status, title, "\n".join(lines))
 
 
 class NewRequestDialog(QDialog):
@@ -244,7 +157,7 @@ class NewRequestDialog(QDialog):
     def load_list_file(self, path: str) -> None:
         """Read a list file off the GUI thread (it may sit on a slow share)."""
         self.count_label.setText(f"Reading {Path(path).name}…")
-        run_task(lambda: read_list_file(path), self._list_loaded, self._list_failed)
+        run_task(partial(read_name_file, path), self._list_loaded, self._list_failed)
 
     def _list_loaded(self, text: str) -> None:
         self.set_list_text(text)
@@ -266,7 +179,7 @@ class NewRequestDialog(QDialog):
 
     def _check(self) -> tuple[list[str], list[str]]:
         if self.list_mode:
-            names, problems = check_names(self.list_edit.toPlainText())
+            names, problems = check_name_list(self.list_edit.toPlainText())
             if not names and not problems:
                 problems = ["Type or paste machine names, one per line."]
             return names, problems
