@@ -10,14 +10,52 @@ from __future__ import annotations
 import errno
 import os
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
-__all__ = ["PENDING_BOX", "RETRY_BOX", "Site", "SiteError", "explain_os_error", "open_site"]
+__all__ = [
+    "PENDING_BOX",
+    "RETRY_BOX",
+    "BoxKind",
+    "Site",
+    "SiteError",
+    "explain_os_error",
+    "open_site",
+    "path_key",
+    "same_path",
+]
 
 PENDING_BOX = "ccr.box"
 RETRY_BOX = "ccrretry.box"
 INBOXES = "inboxes"
 _BOX_NAMES = (PENDING_BOX, RETRY_BOX)  # a box given where its site was meant
+
+
+class BoxKind(StrEnum):
+    """A site's two boxes: what failed (``ccrretry.box``) and what is queued (``ccr.box``)."""
+
+    RETRY = "retry"
+    PENDING = "pending"
+
+    @property
+    def folder_name(self) -> str:
+        return RETRY_BOX if self is BoxKind.RETRY else PENDING_BOX
+
+    @classmethod
+    def of_folder(cls, name: str) -> BoxKind | None:
+        """The kind of box a folder named ``name`` is (case-insensitive), or None."""
+        folded = name.casefold()
+        return cls.RETRY if folded == RETRY_BOX else cls.PENDING if folded == PENDING_BOX else None
+
+
+def path_key(path: str | os.PathLike[str]) -> str:
+    """One key per file or folder, however it was spelt (relative, ``..``, letter case on
+    Windows): "is this the same file?" everywhere asks this."""
+    return os.path.normcase(os.path.abspath(path))
+
+
+def same_path(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    return path_key(a) == path_key(b)
 
 
 class SiteError(Exception):
@@ -32,11 +70,11 @@ class Site:
     retry: Path  # ccrretry.box
     sandbox: bool = False
 
-    def box(self, which: str) -> Path:
-        """``"pending"`` or ``"retry"``."""
-        if which == "pending":
+    def box(self, which: BoxKind | str) -> Path:
+        """The folder of box ``which`` (a BoxKind, or its value)."""
+        if which == BoxKind.PENDING:
             return self.pending
-        if which == "retry":
+        if which == BoxKind.RETRY:
             return self.retry
         raise ValueError(f"unknown box {which!r}: use 'retry' or 'pending'")
 

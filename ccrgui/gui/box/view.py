@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.ccr import CcrRecord
-from ...core.site import Site
+from ...core.site import BoxKind, Site
 from ..desktop import show_in_folder
 from .columns import PROBLEM, error_label
 from .export import CsvExporter
@@ -43,7 +43,7 @@ EXPORT_DIR_KEY = "boxview/export_dir"
 
 
 class BoxView(QWidget):
-    """A live table of one box. ``site`` and ``box_kind`` ("retry"/"pending") choose it;
+    """A live table of one box. ``site`` and ``box_kind`` (a BoxKind) choose it;
     :meth:`set_box` shows any folder (tests, tools).
 
     Signals: ``details_requested(list[CcrRecord])`` (Enter, double-click, context menu);
@@ -69,7 +69,7 @@ class BoxView(QWidget):
         super().__init__(parent)
         self.setObjectName("boxView")
         self.site: Site | None = None
-        self.box_kind = "retry"
+        self.box_kind = BoxKind.RETRY
         self._clock = clock
         self.model = BoxTableModel(self, clock=clock)
         self.proxy = BoxFilterProxy(self.model, self)
@@ -87,7 +87,10 @@ class BoxView(QWidget):
         self.pending_action = QAction("&Pending box (queued)", self)
         self.pending_action.setStatusTip("Show ccr.box: what is queued and not yet picked up")
         self.box_group = QActionGroup(self)
-        for act, kind in ((self.retry_action, "retry"), (self.pending_action, "pending")):
+        for act, kind in (
+            (self.retry_action, BoxKind.RETRY),
+            (self.pending_action, BoxKind.PENDING),
+        ):
             act.setCheckable(True)
             act.setActionGroup(self.box_group)
             act.triggered.connect(partial(self._box_action, kind))
@@ -181,14 +184,14 @@ class BoxView(QWidget):
             return
         self.set_box(None if site is None else site.box(self.box_kind))
 
-    def _box_action(self, kind: str, _checked: bool = False) -> None:
+    def _box_action(self, kind: BoxKind, _checked: bool = False) -> None:
         self.set_box_kind(kind)
 
-    def set_box_kind(self, kind: str) -> None:
-        """``"retry"`` (ccrretry.box: what failed) or ``"pending"`` (ccr.box: queued)."""
-        if kind not in ("retry", "pending"):
-            raise ValueError(kind)
-        (self.retry_action if kind == "retry" else self.pending_action).setChecked(True)
+    def set_box_kind(self, kind: BoxKind | str) -> None:
+        """Retry (ccrretry.box: what failed) or pending (ccr.box: queued); ValueError for
+        anything else."""
+        kind = BoxKind(kind)
+        (self.retry_action if kind == BoxKind.RETRY else self.pending_action).setChecked(True)
         if kind == self.box_kind:
             return
         self.box_kind = kind

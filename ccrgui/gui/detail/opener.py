@@ -22,9 +22,10 @@ from PySide6.QtWidgets import QWidget
 
 from ...core.ccr import CcrRecord
 from ...core.filetype import EXTENSION
+from ...core.site import path_key
 from .window import DetailWindow
 
-__all__ = ["FileOpener", "ccr_paths_from_urls", "window_key"]
+__all__ = ["FileOpener", "ccr_paths_from_urls"]
 
 
 def ccr_paths_from_urls(urls: Iterable[object]) -> list[str]:
@@ -36,11 +37,6 @@ def ccr_paths_from_urls(urls: Iterable[object]) -> list[str]:
             if path.casefold().endswith(EXTENSION):
                 found.append(os.path.abspath(path))
     return found
-
-
-def window_key(path: str) -> str:
-    """The key of a file's detail window: the same file, however it was spelt."""
-    return os.path.normcase(os.path.abspath(path))
 
 
 class FileOpener(QObject):
@@ -64,7 +60,7 @@ class FileOpener(QObject):
         """Show each file (reading happens off the GUI thread); returns the windows."""
         opened = []
         for path in paths:
-            key = window_key(path)
+            key = path_key(path)
             win = self.windows.get(key)
             if win is None:
                 win = self._new_window(os.path.abspath(path), key)

@@ -20,59 +20,19 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolButton, QWidget
 
 from ...core.ccr import MAX_FILE_BYTES, CcrRecord, parse_bytes, parse_file
 from ...core.config import Config, ConfigError, SiteEntry, load_config
+from ...core.locate import FileLocation, locate_file
 from ...core.queue import BatchInvalid, QueueOutcome, queue_requests
 from ...core.resubmit import ResubmitOutcome, ResubmitStatus
 from ...core.sandbox import SANDBOX_NAME, ensure_sandbox, sandbox_root
-from ...core.site import PENDING_BOX, RETRY_BOX, SiteError, find_child, open_site
+from ...core.site import SiteError, open_site, same_path
 from ..desktop import show_in_folder
 from ..tasks import run_task
 from .view import HEX_LIMIT, DetailView
 
-__all__ = ["DetailWindow", "FileLocation", "LoadedFile", "load_file", "locate_file"]
+__all__ = ["DetailWindow", "LoadedFile", "load_file"]
 
 
 # --------------------------------------------------------------------------- where it lives
-
-
-@dataclass(frozen=True, slots=True)
-class FileLocation:
-    """Where a CCR file sits: in a site's retry box, its pending box, or elsewhere."""
-
-    box: str | None = None  # "retry", "pending" or None (any other folder)
-    site_root: Path | None = None  # the inbox root holding both boxes
-    site_name: str = ""  # the configured site's name ("" when not configured)
-
-    @property
-    def in_retry_box(self) -> bool:
-        return self.box == "retry"
-
-
-def _same_path(a: str | Path, b: str | Path) -> bool:
-    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
-
-
-def locate_file(path: str | Path, cfg: Config) -> FileLocation:
-    """Which site box ``path`` is in. Touches the disk (sibling box lookup): call it off
-    the GUI thread. A folder named ``ccrretry.box`` beside a ``ccr.box`` is a site's box
-    even when that site is not configured."""
-    folder = Path(path).parent
-    box = {RETRY_BOX: "retry", PENDING_BOX: "pending"}.get(folder.name.casefold())
-    if box is None:
-        return FileLocation()
-    root = folder.parent
-    sibling = PENDING_BOX if box == "retry" else RETRY_BOX
-    try:
-        if find_child(root, sibling) is None:
-            return FileLocation()
-    except OSError:
-        return FileLocation()
-    known = [(e.name, e.root) for e in cfg.sites] + [(SANDBOX_NAME, str(sandbox_root()))]
-    for name, configured in known:
-        if _same_path(configured, root) or (
-            root.name.casefold() == "inboxes" and _same_path(configured, root.parent)
-        ):
-            return FileLocation(box, root, name)
-    return FileLocation(box, root, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,11 +178,7 @@ class DetailWindow(QMainWindow):
         self.location = result.location
         self.sites = result.sites
         self._apply(result.record, result.data)
-        where = {
-            "retry": f"In the retry box of {result.location.site_name or 'a site'}",
-            "pending": f"Waiting in ccr.box of {result.location.site_name or 'a site'}",
-        }.get(result.location.box or "", "")
-        self.statusBar().showMessage(where)
+        self.statusBar().showMessage(result.location.describe())
         self.loaded.emit()
 
     # ---------------------------------------------------------------- actions
@@ -261,7 +217,7 @@ class DetailWindow(QMainWindow):
         except ConfigError:
             forced = True
         self.statusBar().showMessage(f"Queueing {machine} on {entry.name}…")
-        sandbox = entry.name == SANDBOX_NAME and _same_path(entry.root, sandbox_root())
+        sandbox = entry.name == SANDBOX_NAME and same_path(entry.root, sandbox_root())
 
         def work() -> list[QueueOutcome]:
             site = ensure_sandbox() if sandbox else open_site(entry.root, entry.name)

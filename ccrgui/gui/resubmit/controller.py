@@ -24,7 +24,6 @@ and detail windows through :class:`OutcomeListener`; the main window wires it.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -38,7 +37,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QWidget
 from ...core.ccr import CcrRecord
 from ...core.config import Config, ConfigError, load_config, save_config
 from ...core.resubmit import BatchResult, ResubmitOutcome, resubmit, undo
-from ...core.site import Site, open_site
+from ...core.site import BoxKind, Site, open_site, path_key, same_path
 from ..box.rows import RowOutcome
 from ..tasks import Worker
 from .dialogs import ConfirmDialog, ProgressDialog, ResubmitChoice, ResultsDialog
@@ -51,17 +50,13 @@ log = logging.getLogger(__name__)
 PROGRESS_DELAY_MS = 400  # a batch that ends sooner shows no progress dialog
 
 
-def _same_folder(a: str | Path, b: str | Path) -> bool:
-    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
-
-
 class ResubmitTable(Protocol):
     """What the controller needs of the table it acts on (the box view)."""
 
     @property
     def site(self) -> Site | None: ...
     @property
-    def box_kind(self) -> str: ...
+    def box_kind(self) -> BoxKind: ...
     @property
     def box(self) -> Path | None: ...
     def targets(self) -> tuple[list[CcrRecord], bool]: ...
@@ -86,7 +81,7 @@ class _Running:
     worker: Worker
     progress: ProgressDialog
     timer: QTimer
-    keys: dict[str, str]  # str(source path) -> the table's CcrRecord.file
+    keys: dict[str, str]  # path_key(source) -> the table's CcrRecord.file
     detail: QWidget | None = None  # the detail window that asked, if any
     scope: str = ""
 
@@ -155,9 +150,9 @@ class ResubmitController(QObject):
         """The site whose retry box the table shows, or None."""
         table = self.table
         site, box = table.site, table.box
-        if site is None or table.box_kind != "retry" or box is None:
+        if site is None or table.box_kind != BoxKind.RETRY or box is None:
             return None
-        return site if _same_folder(box, site.retry) else None
+        return site if same_path(box, site.retry) else None
 
     def update_actions(self) -> None:
         busy = self.running is not None
@@ -249,7 +244,7 @@ class ResubmitController(QObject):
         folder = Path(record.file).parent
         current = self.table.site
         site: Site | Callable[[], Site]
-        if current is not None and _same_folder(folder, current.retry):
+        if current is not None and same_path(folder, current.retry):
             site = current
         else:
             root = folder.parent
@@ -274,7 +269,7 @@ class ResubmitController(QObject):
     ) -> None:
         """Run the batch off the GUI thread (``site`` may be a function that opens it)."""
         items = list(records)
-        keys = {str(Path(r.file)): r.file for r in items}
+        keys = {path_key(r.file): r.file for r in items}
 
         def work(report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
             target = site() if callable(site) else site
@@ -365,13 +360,13 @@ class ResubmitController(QObject):
         # destination is the retry path its batch took the file from)
         if run.kind == "resubmit":
             self.last_batch, self.last_keys = result, run.keys
-            retry_paths = [str(o.source) for o in result.outcomes]
+            retry_paths = [o.source for o in result.outcomes]
         else:
             self.last_batch = None
-            retry_paths = [str(o.destination) for o in result.outcomes]
+            retry_paths = [o.destination or o.source for o in result.outcomes]
         self.table.show_outcomes(
             {
-                run.keys.get(p, p): row_outcome(o)
+                run.keys.get(path_key(p), str(p)): row_outcome(o)
                 for p, o in zip(retry_paths, result.outcomes, strict=True)
             }
         )
