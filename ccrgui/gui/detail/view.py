@@ -41,7 +41,7 @@ def _plural(n: int, unit: str) -> str:
 
 
 def describe_expiry(expires_at: datetime | None, now: datetime) -> str:
-    """``expires in 2 days 3 hours``, ``expires in 40 minutes``, ``expired``."""
+    """``in 2 days 3 hours``, ``in 40 minutes``, ``expired`` (after the label "Expires:")."""
     if expires_at is None:
         return "unknown (no Initial Request Date)"
     left = time_left(expires_at, now)
@@ -55,8 +55,8 @@ def describe_expiry(expires_at: datetime | None, now: datetime) -> str:
     elif minutes:
         parts = [_plural(minutes, "minute")]
     else:
-        return "expires in less than a minute"
-    return "expires in " + " ".join(parts)
+        return "in less than a minute"
+    return "in " + " ".join(parts)
 
 
 def hex_dump(data: bytes, limit: int = HEX_LIMIT) -> str:
@@ -281,7 +281,7 @@ class DetailView(QWidget):
                 self.error[key].setText(_NOT_IN_FILE)
             return
         info = describe(code)
-        self.error["code"].setText(f"{code} ({info.hex})")
+        self.error["code"].setText(f"{info.written} ({info.hex})")  # as the file writes it
         self.error["name"].setText(info.name or "unknown code")
         self.error["message"].setText(info.message)
         self.error["cause"].setText(info.cause)

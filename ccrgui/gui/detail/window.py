@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolButton, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolButton, QWidget
 
 from ...core.ccr import MAX_FILE_BYTES, CcrRecord, parse_bytes, parse_file
 from ...core.config import Config, ConfigError, SiteEntry, load_config
@@ -26,6 +26,7 @@ from ...core.resubmit import ResubmitOutcome, ResubmitStatus
 from ...core.sandbox import SANDBOX_NAME, ensure_sandbox, sandbox_root
 from ...core.site import SiteError, open_site, same_path
 from ..desktop import show_in_folder
+from ..icons import action_icon
 from ..tasks import run_task
 from .view import HEX_LIMIT, DetailView
 
@@ -98,40 +99,43 @@ class DetailWindow(QMainWindow):
         bar.setObjectName("detailActions")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        style = self.style()
 
-        self.resubmit_action = QAction("Resubmit", self)
+        self.resubmit_action = QAction("&Resubmit", self)
         self.resubmit_action.setObjectName("resubmitAction")
         self.resubmit_action.setShortcut(QKeySequence("Ctrl+R"))
         self.resubmit_action.setToolTip("Move this request back into ccr.box to retry it now")
-        self.resubmit_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.resubmit_action.setIcon(action_icon("resubmit"))
         self.resubmit_action.triggered.connect(self._resubmit)
 
         self.queue_menu = QMenu(self)
         self.queue_menu.setObjectName("queueSiteMenu")
-        self.queue_action = QAction("Queue on site…", self)
+        self.queue_action = QAction("&Queue on site…", self)
         self.queue_action.setObjectName("queueAction")
         self.queue_action.setToolTip("Write a new install request for this machine into a site")
         self.queue_action.setMenu(self.queue_menu)
-        self.queue_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_ArrowForward))
+        self.queue_action.setIcon(action_icon("new"))  # as the main window's New request
 
-        self.show_folder_action = QAction("Show in folder", self)
+        self.show_folder_action = QAction("Show in &folder", self)
         self.show_folder_action.setObjectName("showInFolderAction")
-        self.show_folder_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon))
+        self.show_folder_action.setIcon(action_icon("folder"))
         self.show_folder_action.triggered.connect(self.show_in_folder)
 
-        self.open_site_action = QAction("Open site", self)
+        self.open_site_action = QAction("Open &site", self)
         self.open_site_action.setObjectName("openSiteAction")
-        self.open_site_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DriveNetIcon))
+        self.open_site_action.setIcon(action_icon("site"))
         self.open_site_action.triggered.connect(self._open_site)
 
-        self.reload_action = QAction("Reload", self)
+        self.reload_action = QAction("Re&load", self)
         self.reload_action.setObjectName("reloadAction")
         self.reload_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.reload_action.setToolTip("Read the file again (F5)")
+        self.reload_action.setIcon(action_icon("refresh"))
         self.reload_action.triggered.connect(self.reload)
 
         close = QAction("Close", self)
-        close.setShortcut(QKeySequence.StandardKey.Close)
+        close.setObjectName("closeAction")
+        # Esc closes it as it closes a dialog; Ctrl+W (the platform's Close) too
+        close.setShortcuts([QKeySequence(Qt.Key.Key_Escape), QKeySequence.StandardKey.Close])
         close.triggered.connect(self.close)
         self.addAction(close)
 

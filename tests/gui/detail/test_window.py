@@ -149,3 +149,28 @@ def test_reload_reads_the_file_again(qtbot, tmp_path) -> None:
         win.reload_action.trigger()
     assert win.view.title.text() == "PC2"
     assert parse_file(path).machine_name == "PC2"
+
+
+def test_esc_closes_the_window_as_it_closes_a_dialog(qtbot, samples: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    win = _open(qtbot, samples / "retry-access-denied.ccr")
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    qtbot.keyClick(win.view.raw, Qt.Key.Key_Escape)  # focus inside, as after a click
+    qtbot.waitUntil(lambda: not win.isVisible())
+
+
+def test_every_action_has_its_own_icon_and_the_expiry_reads_once(qtbot, samples: Path) -> None:
+    win = _open(qtbot, samples / "retry-access-denied.ccr")
+    actions = [
+        win.resubmit_action,
+        win.queue_action,
+        win.show_folder_action,
+        win.open_site_action,
+        win.reload_action,
+    ]
+    keys = [a.icon().cacheKey() for a in actions]
+    assert all(not a.icon().isNull() for a in actions), [a.text() for a in actions]
+    assert len(set(keys)) == len(keys)  # no two actions share a picture
+    assert not win.view.fields["expires"].text().startswith("expires")  # "Expires: in 2 days"
