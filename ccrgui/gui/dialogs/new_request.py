@@ -31,6 +31,9 @@ from ..view_state import restore_geometry, save_geometry
 __all__ = ["NewRequestDialog"]
 
 MAX_SHOWN_ERRORS = 5
+# each mode keeps its own size: a list wants room, one name does not
+GEOMETRY_KEYS = {False: "new-request", True: "new-request-list"}
+DEFAULT_SIZES = {False: (560, 220), True: (560, 420)}
 
 
 class NewRequestDialog(QDialog):
@@ -53,10 +56,10 @@ class NewRequestDialog(QDialog):
         self.list_edit.setObjectName("machineList")
         self.list_edit.setPlaceholderText("One machine name per line; # starts a comment")
         self.list_edit.hide()
-        self.list_toggle = QPushButton("Several machines…")
+        self.list_toggle = QPushButton("&Several machines…")
         self.list_toggle.setCheckable(True)
         self.list_toggle.setToolTip("Type or paste a list of machine names, one per line")
-        self.import_button = QPushButton("Import list…")
+        self.import_button = QPushButton("&Import list…")
         self.import_button.setToolTip("Read machine names from a text file, one per line")
         self.problem_label = QLabel("")
         self.problem_label.setObjectName("nameProblem")
@@ -94,14 +97,16 @@ class NewRequestDialog(QDialog):
         lay.addWidget(self.problem_label)
         lay.addLayout(row)
         lay.addWidget(self.forced_box)
+        lay.addStretch(1)  # one name: the spare height goes below, the widgets stay together
         lay.addWidget(self.buttons)
+        self._layout = lay
+        self._stretch_index = lay.count() - 2
 
         self.name_edit.textChanged.connect(self._name_changed)
         self.list_edit.textChanged.connect(self.revalidate)
         self.list_toggle.toggled.connect(self.set_list_mode)
         self.import_button.clicked.connect(self.import_list)
-        if not restore_geometry(self, "new-request"):
-            self.resize(560, 220)
+        self._restore_size()
         self.revalidate()
 
     @staticmethod
@@ -121,14 +126,28 @@ class NewRequestDialog(QDialog):
         if self.list_toggle.isChecked() != on:
             self.list_toggle.setChecked(on)  # re-enters through toggled
             return
+        if self.isVisible():
+            save_geometry(self, GEOMETRY_KEYS[not on])  # the size of the mode left
         if on and self.name_edit.text().strip() and not self.list_edit.toPlainText().strip():
             self.list_edit.setPlainText(self.name_edit.text().strip() + "\n")
         self.name_edit.setVisible(not on)
         self.list_edit.setVisible(on)
+        self._layout.setStretch(self._stretch_index, 0 if on else 1)
         (self.list_edit if on else self.name_edit).setFocus()
-        if on and self.height() < 360:
-            self.resize(self.width(), 360)
-        self.revalidate()
+        self.revalidate()  # first: the list's problem line must not hold the size up
+        self._restore_size()
+
+    def _restore_size(self) -> None:
+        """This mode's remembered size (window position kept), else its default."""
+        mode = self.list_mode
+        pos = self.pos()
+        self._layout.activate()  # the minimum size of this mode's widgets, not the last's
+        if restore_geometry(self, GEOMETRY_KEYS[mode]):
+            if self.isVisible():
+                self.move(pos)  # switching modes resizes the dialog, never moves it
+            return
+        width, height = DEFAULT_SIZES[mode]
+        self.resize(max(width, self.width() if self.isVisible() else 0), height)
 
     def set_list_text(self, text: str) -> None:
         self.list_edit.setPlainText(text)
@@ -208,12 +227,12 @@ class NewRequestDialog(QDialog):
         names, problems = self._check()
         if not names or problems:
             return  # Enter on an invalid name does nothing; the rule is shown
-        save_geometry(self, "new-request")
+        save_geometry(self, GEOMETRY_KEYS[self.list_mode])
         self.submitted.emit(names, self.forced_box.isChecked())
         super().accept()
 
     def reject(self) -> None:
-        save_geometry(self, "new-request")
+        save_geometry(self, GEOMETRY_KEYS[self.list_mode])
         super().reject()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -243,3 +243,25 @@ def test_a_batch_with_some_already_queued_queues_the_rest_and_names_the_others(
     assert "Queued 2 requests" in window.statusBar().currentMessage()
     assert sorted(os.listdir(site.pending)) == ["PC1.ccr", "PC2.ccr", "PC3.ccr"]
     assert (site.pending / "PC2.ccr").read_bytes() == b"waiting"
+
+
+def test_each_mode_keeps_its_own_size(qtbot: QtBot, window: MainWindow) -> None:
+    dlg = open_dialog(qtbot, window)
+    single = (dlg.width(), dlg.height())
+    dlg.list_toggle.click()  # Several machines…
+    assert dlg.height() > single[1]  # a list gets room
+    dlg.resize(700, 520)
+    dlg.list_toggle.click()  # back to one name
+    assert (dlg.width(), dlg.height()) == single  # not the list's large size
+    # the widgets stay together at the top, not spread over the height
+    line = dlg.fontMetrics().height()
+    qtbot.waitUntil(
+        lambda: dlg.list_toggle.geometry().top() - dlg.name_edit.geometry().bottom() < 2 * line
+    )
+    qtbot.keyClick(dlg.name_edit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dlg.isVisible())
+
+    again = open_dialog(qtbot, window)
+    assert (again.width(), again.height()) == single
+    again.list_toggle.click()
+    assert (again.width(), again.height()) == (700, 520)
