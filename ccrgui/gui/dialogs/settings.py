@@ -55,6 +55,7 @@ class SettingsDialog(QDialog):
 
         self.sites_table = QTableWidget(0, 2)
         self.sites_table.setObjectName("sitesTable")
+        self.sites_table.setAccessibleName("Sites")
         self.sites_table.setHorizontalHeaderLabels(
             ["Name", r"Inbox folder (e.g. \\SERVER\SMS_ABC\inboxes)"]
         )
@@ -81,6 +82,11 @@ class SettingsDialog(QDialog):
 
         self.default_combo = QComboBox()
         self.default_combo.setObjectName("defaultSite")
+        self.default_combo.setAccessibleName("Default site")
+        self.default_combo.setToolTip(
+            "The site the window and the ccr command open when none is named; the built-in\n"
+            "sandbox stays the default until you choose one of your sites here"
+        )
         self.always_install = QCheckBox("Always install (Forced CCR) on new requests")
         self.always_install.setChecked(self.config.always_install)
         self.poll_seconds = QSpinBox()
@@ -136,8 +142,16 @@ class SettingsDialog(QDialog):
         lay.addWidget(self.problem_label)
         lay.addWidget(self.buttons)
         self._refresh_default_choices()
-        index = self.default_combo.findText(self.config.default_site, Qt.MatchFlag.MatchFixedString)
-        self.default_combo.setCurrentIndex(max(index, 0))
+        wanted = self.config.default_site
+        index = self.default_combo.findText(wanted, Qt.MatchFlag.MatchFixedString) if wanted else 0
+        if index < 0:  # what the app and ccr refuse: say so rather than show the sandbox
+            index = 0
+            self.problem_label.setText(
+                f"The default site '{wanted}' in the settings file is not one of the sites "
+                "below, so nothing opens by default. Choose the default site and Save."
+            )
+            self.problem_label.show()
+        self.default_combo.setCurrentIndex(index)
         if not restore_geometry(self, "settings"):
             self.resize(720, 520)
 

@@ -181,3 +181,30 @@ def test_a_new_refresh_interval_applies_to_the_open_table_at_once(
 
     assert load_config().poll_seconds == 3
     assert window.box_view.loader.poll_seconds == 3  # no restart needed
+
+
+def test_a_default_naming_no_site_is_said_not_shown_as_the_sandbox(qtbot: QtBot) -> None:
+    save_config(Config(sites=[SiteEntry("Main", "/nowhere")], default_site="Old"))
+    dlg = SettingsDialog()
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert "default site 'Old'" in dlg.problem_label.text()
+    assert dlg.problem_label.isVisible()
+
+
+def test_fields_have_names_a_screen_reader_can_say(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QAccessible
+
+    dlg = SettingsDialog()
+    qtbot.addWidget(dlg)
+    dlg.show()
+    # a combo box's accessible Name on Linux is its current value (Qt links the label by a
+    # relation there); Windows and macOS read the name set here
+    assert dlg.default_combo.accessibleName() == "Default site"
+    for widget, name in (
+        (dlg.sites_table, "Sites"),
+        (dlg.poll_seconds, "Refresh every:"),
+        (dlg.confirm_over, "Confirm resubmitting more than:"),
+    ):
+        iface = QAccessible.queryAccessibleInterface(widget)
+        assert iface is not None and iface.text(QAccessible.Text.Name) == name
