@@ -50,10 +50,12 @@ class NewRequestDialog(QDialog):
         self.setObjectName("newRequestDialog")
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("machineName")
+        self.name_edit.setAccessibleName("Machine name")
         self.name_edit.setPlaceholderText("Machine name, e.g. PC-0042 or pc-0042.corp.example")
         self.name_edit.setClearButtonEnabled(True)
         self.list_edit = QPlainTextEdit()
         self.list_edit.setObjectName("machineList")
+        self.list_edit.setAccessibleName("Machine names, one per line")
         self.list_edit.setPlaceholderText("One machine name per line; # starts a comment")
         self.list_edit.hide()
         self.list_toggle = QPushButton("&Several machines…")
@@ -66,7 +68,7 @@ class NewRequestDialog(QDialog):
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color: #b00020;")
         self.count_label = QLabel("")
-        self.forced_box = QCheckBox("Always install (Forced CCR)")
+        self.forced_box = QCheckBox("&Always install (Forced CCR)")
         self.forced_box.setObjectName("forcedCcr")
         self.forced_box.setToolTip(
             "Install even when a client is already there (Forced CCR=TRUE). Without it, a\n"

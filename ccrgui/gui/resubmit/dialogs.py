@@ -107,6 +107,7 @@ class ConfirmDialog(QDialog):
             shown += f" and {len(machines) - NAMES_SHOWN:,} more"
         self.names = QLabel(shown)
         self.names.setObjectName("confirmMachines")
+        self.names.setAccessibleName("Machines to resubmit")
         self.names.setWordWrap(True)
         self.names.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -189,7 +190,7 @@ class ProgressDialog(QDialog):
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(0)
         self.bar.setFormat("%v of %m")
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton("&Cancel")
         self.cancel_button.setObjectName("cancelBatch")
         self.cancel_button.setToolTip("Stop after the file being moved now")
         self.cancel_button.clicked.connect(self._cancel)
@@ -251,6 +252,7 @@ class ResultsDialog(QDialog):
         self.rows = rows
         self.table = QTableWidget(len(rows), 3)
         self.table.setObjectName("resultsTable")
+        self.table.setAccessibleName("Outcome of each request")
         self.table.setHorizontalHeaderLabels(["Machine", "Outcome", "Reason"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

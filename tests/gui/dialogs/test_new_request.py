@@ -265,3 +265,21 @@ def test_each_mode_keeps_its_own_size(qtbot: QtBot, window: MainWindow) -> None:
     assert (again.width(), again.height()) == single
     again.list_toggle.click()
     assert (again.width(), again.height()) == (700, 520)
+
+
+def test_fields_are_named_for_screen_readers_and_buttons_have_mnemonics(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from PySide6.QtGui import QAccessible
+    from PySide6.QtWidgets import QAbstractButton
+
+    dlg = open_dialog(qtbot, window)
+    for widget, name in (
+        (dlg.name_edit, "Machine name"),
+        (dlg.list_edit, "Machine names, one per line"),
+    ):
+        iface = QAccessible.queryAccessibleInterface(widget)
+        assert iface is not None and iface.text(QAccessible.Text.Name) == name
+    for button in dlg.findChildren(QAbstractButton):
+        if button.text() and button.text() != "Cancel":  # Cancel: Esc
+            assert "&" in button.text(), button.text()
