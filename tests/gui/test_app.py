@@ -147,3 +147,21 @@ def test_only_the_latest_site_switch_is_shown(
 
     assert window.site is not None and window.site.root == root
     assert window.site_bar.state_label.isHidden()
+
+
+def test_a_file_that_does_not_exist_is_said_without_a_window_of_dashes(
+    qtbot: QtBot, tmp_path: Path, started: list[MainWindow]
+) -> None:
+    missing = tmp_path / "missing.ccr"
+    present = tmp_path / "PC1.ccr"
+    present.write_bytes(b"[NT Client Configuration Request]\r\nMachine Name=PC1\r\n")
+
+    w = start(["--new-instance", str(missing), str(present)])
+    assert w is not None
+    started.append(w)
+
+    qtbot.waitUntil(lambda: "does not exist" in w.statusBar().currentMessage())
+    assert str(missing) in w.statusBar().currentMessage()
+    assert w.file_opener is not None
+    shown = {Path(k).name.casefold() for k in w.file_opener.windows}
+    assert shown == {"pc1.ccr"}  # the file that exists opens; the missing one does not
