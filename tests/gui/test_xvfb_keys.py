@@ -46,10 +46,10 @@ def app(display: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes],
         assert "Traceback" not in said, said
 
 
-def _keys(display: str, window: str, *keys: str) -> None:
-    _xdotool(display, "windowfocus", "--sync", window)
+def _keys(screen: str, window: str, *keys: str) -> None:
+    _xdotool(screen, "windowfocus", "--sync", window)
     for key in keys:
-        _xdotool(display, "key", "--clearmodifiers", key)
+        _xdotool(screen, "key", "--clearmodifiers", key)
 
 
 def test_undo_and_export_work_while_the_filter_field_has_the_focus(
