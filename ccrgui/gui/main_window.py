@@ -12,9 +12,11 @@ several files, every change would again be a change in three.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -23,7 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QStyle,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -42,10 +43,13 @@ from .box.view import BoxView
 from .demo_server import DemoServer
 from .detail.opener import FileOpener
 from .dialogs.activity import ActivityWindow
+from .dialogs.help import FilesDialog, ReadmeDialog, ShortcutsDialog
 from .dialogs.new_request import NewRequestDialog
 from .dialogs.settings import SettingsDialog
+from .icons import action_icon
 from .resubmit.controller import ResubmitController
 from .runtime.single_instance import Handover
+from .shortcuts import WindowKeysFirst
 from .site_bar import SANDBOX_SITE, SiteBar, SiteMenu
 from .tasks import run_task
 from .view_state import qsettings, restore_geometry, save_geometry
@@ -56,6 +60,22 @@ DEMO_SERVER_KEY = "demo/server_on"  # the sandbox's demo site server, remembered
 
 
 log = logging.getLogger(__name__)
+
+_HelpDialog = TypeVar("_HelpDialog", ShortcutsDialog, ReadmeDialog, FilesDialog)
+
+
+def _key_list(shortcut: QKeySequence.StandardKey | str | None, fallback: str) -> list[QKeySequence]:
+    """The keys for an action: the platform's standard ones (plus ``fallback`` when the
+    platform binds none), or the one spelled out."""
+    if shortcut is None:
+        return []
+    if isinstance(shortcut, str):
+        return [QKeySequence(shortcut)]
+    keys = QKeySequence.keyBindings(shortcut)
+    exact = QKeySequence.SequenceMatch.ExactMatch
+    if fallback and not any(k.matches(QKeySequence(fallback)) == exact for k in keys):
+        keys = [QKeySequence(fallback), *keys]
+    return keys
 
 
 def _poll_seconds() -> float:
@@ -114,44 +134,51 @@ class MainWindow(QMainWindow):
         self,
         text: str,
         slot: object = None,
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-        icon: QStyle.StandardPixmap | None = None,
+        shortcut: QKeySequence.StandardKey | str | None = None,
+        icon: str | None = None,
         tip: str = "",
+        fallback: str = "",
     ) -> QAction:
+        """An action of the window. ``shortcut``: the platform's standard key where one
+        exists (New, Open, Refresh, Preferences...), with ``fallback`` where the platform
+        has none; ``icon``: a kind for :func:`~ccrgui.gui.icons.action_icon`."""
         act = QAction(text, self)
-        if shortcut is not None:
-            act.setShortcut(QKeySequence(shortcut))
+        keys = _key_list(shortcut, fallback)
+        if keys:
+            act.setShortcuts(keys)
         if icon is not None:
-            act.setIcon(self.style().standardIcon(icon))
+            act.setIcon(action_icon(icon))
         if tip:
             act.setStatusTip(tip)
-            act.setToolTip(f"{tip} ({act.shortcut().toString()})" if shortcut else tip)
+            act.setToolTip(f"{tip} ({act.shortcut().toString()})" if keys else tip)
         if slot is not None:
             act.triggered.connect(slot)
         self.addAction(act)
         return act
 
     def _build_actions(self) -> None:
-        sp = QStyle.StandardPixmap
+        standard = QKeySequence.StandardKey
         self.act_new = self._action(
             "&New install request…",
             self.new_request,
-            "Ctrl+N",
-            sp.SP_FileIcon,
+            standard.New,
+            "new",
             "Queue a client install for one or more machines",
+            fallback="Ctrl+N",
         )
         self.act_open = self._action(
             "&Open CCR file…",
             self.open_file_dialog,
-            "Ctrl+O",
-            sp.SP_DialogOpenButton,
+            standard.Open,
+            "open",
             "Open a .ccr file in a detail window",
+            fallback="Ctrl+O",
         )
         self.act_export = self._action(
             "&Export to CSV…",
             None,
             "Ctrl+E",
-            sp.SP_DialogSaveButton,
+            "export",
             "Export the visible rows (or the selection) to a CSV file",
         )
         self.act_export.setEnabled(False)
@@ -163,9 +190,13 @@ class MainWindow(QMainWindow):
         for act in (self.act_resubmit, self.act_resubmit_new, self.act_undo):
             self.addAction(act)  # their shortcuts work anywhere in the window
         self.act_refresh = self._action(
-            "Re&fresh", self.refresh, "F5", sp.SP_BrowserReload, "Read the box again now"
+            "Re&fresh",
+            self.refresh,
+            standard.Refresh,
+            "refresh",
+            "Read the box again now",
+            fallback="F5",
         )
-        self.act_refresh.setIcon(self.style().standardIcon(sp.SP_BrowserReload))
         self.act_retry_box = self.box_view.retry_action
         self.act_pending_box = self.box_view.pending_action
         for act, keys in ((self.act_retry_box, "Ctrl+1"), (self.act_pending_box, "Ctrl+2")):
@@ -181,9 +212,28 @@ class MainWindow(QMainWindow):
         self.act_settings = self._action(
             "&Settings…",
             self.open_settings,
-            "Ctrl+,",
-            sp.SP_FileDialogDetailedView,
+            standard.Preferences,
+            "settings",
             "Sites, defaults and file type registration",
+            fallback="Ctrl+,",
+        )
+        self.act_readme = self._action(
+            "&README",
+            self.show_readme,
+            standard.HelpContents,
+            "help",
+            "How to use ccrgui and what it guarantees",
+            fallback="F1",
+        )
+        self.act_shortcuts = self._action(
+            "&Keyboard shortcuts",
+            self.show_shortcuts,
+            tip="Every key the window answers, and what it does",
+        )
+        self.act_files = self._action(
+            "&Where ccrgui keeps its files",
+            self.show_files,
+            tip="Settings, logs and the sandbox: the folders, with a button to open each",
         )
         self.act_about = self._action("&About ccrgui", self.about)
         self.act_demo_server = self._action(
@@ -201,6 +251,8 @@ class MainWindow(QMainWindow):
         )
         for act in (self.act_demo_server, self.act_reset_demo):
             act.setEnabled(False)  # until the sandbox is open
+        # a text field keeps Ctrl+Z / Ctrl+E for itself: these win while enabled
+        self.window_keys = WindowKeysFirst([self.act_undo, self.act_export], self)
 
     def _build_menus(self) -> None:
         mb = self.menuBar()
@@ -233,8 +285,9 @@ class MainWindow(QMainWindow):
         t.addSeparator()
         t.addAction(self.act_demo_server)
         t.addAction(self.act_reset_demo)
-        h = mb.addMenu("&Help")
-        h.addAction(self.act_about)
+        self.menu_help = mb.addMenu("&Help")
+        for a in (self.act_readme, self.act_shortcuts, self.act_files, None, self.act_about):
+            self.menu_help.addSeparator() if a is None else self.menu_help.addAction(a)
 
         self.toolbar = QToolBar("Main")
         self.toolbar.setObjectName("mainToolbar")
@@ -288,6 +341,8 @@ class MainWindow(QMainWindow):
         demo.failed.connect(self._demo_failed)
         demo.processed.connect(self._demo_processed)
         demo.reset_done.connect(self._demo_reset_done)
+        # keys: the filter field has the focus at start-up; the window's keys still work
+        self.window_keys.install(view.filter_edit)
 
     def set_central_view(self, widget: QWidget) -> None:
         """Put ``widget`` (the box table) under the site bar."""
@@ -444,16 +499,37 @@ class MainWindow(QMainWindow):
         self._file_dialog = dlg
 
     def open_files(self, paths: Sequence[str]) -> None:
-        """Show each file in a detail window."""
-        if paths:
-            self.file_opener.open_files(list(paths))
-            self.statusBar().showMessage(f"Opened {len(paths)} file(s)", 5000)
+        """Show each file in a detail window; a file that is not there is said, in the
+        status bar and a message, not shown as a window of dashes."""
+        missing = [p for p in paths if not os.path.lexists(p)]
+        present = [p for p in paths if p not in missing]
+        if present:
+            self.file_opener.open_files(present)
+        names = ", ".join(Path(p).name for p in present[:3]) + (
+            f" and {len(present) - 3} more" if len(present) > 3 else ""
+        )
+        opened = f"Opened {names} in a detail window" + ("s" if len(present) > 1 else "")
+        if missing:
+            gone = ", ".join(missing[:5]) + (
+                f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            )
+            what = "does not exist" if len(missing) == 1 else "do not exist"
+            text = f"Not opened: {gone} {what}." + (f" {opened}." if present else "")
+            self.statusBar().showMessage(text, 30000)
+            self.show_error("File not found", text)
+        elif present:
+            self.statusBar().showMessage(opened, 5000)
 
     def take_handover(self, handover: Handover) -> None:
-        """A second ``ccrgui`` handed its files over: come to the front, open them."""
+        """A second ``ccrgui`` handed over: come to the front, open its files, and with
+        ``--site`` switch this window to that site (a folder relative to where the second
+        ``ccrgui`` ran, or a configured site's name)."""
         self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
         self.raise_()
         self.activateWindow()
+        if handover.site:
+            folder = os.path.join(handover.cwd, handover.site)
+            self.switch_site(os.path.abspath(folder) if os.path.isdir(folder) else handover.site)
         if handover.files:
             self.open_files(handover.files)
 
@@ -576,6 +652,22 @@ class MainWindow(QMainWindow):
         box.open()
         self._last_message = box
         return box
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dlg = ShortcutsDialog(self, self.actions())
+        return self._show_help(dlg)
+
+    def show_readme(self) -> ReadmeDialog:
+        return self._show_help(ReadmeDialog(self))
+
+    def show_files(self) -> FilesDialog:
+        return self._show_help(FilesDialog(self))
+
+    def _show_help(self, dlg: _HelpDialog) -> _HelpDialog:
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.show()
+        self._help_dialog = dlg
+        return dlg
 
     def about(self) -> None:
         box = QMessageBox(self)

@@ -26,8 +26,10 @@ def app(display: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes],
         proc = subprocess.Popen([sys.executable, "-m", "ccrgui"], env=_env(display), stderr=err)
     try:
         windows = _wait_for(
-            lambda: proc.poll() is not None
-            or _xdotool(display, "search", "--onlyvisible", "--name", "— ccrgui"),
+            lambda: (
+                proc.poll() is not None
+                or _xdotool(display, "search", "--onlyvisible", "--name", "— ccrgui")
+            ),
             60,
             "the main window on its site",
         )

@@ -32,13 +32,14 @@ from typing import Any, Protocol, runtime_checkable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QStyle, QWidget
+from PySide6.QtWidgets import QWidget
 
 from ...core.ccr import CcrRecord
 from ...core.config import Config, ConfigError, load_config, save_config
 from ...core.resubmit import BatchResult, ResubmitOutcome, resubmit, undo
 from ...core.site import BoxKind, Site, open_site, path_key, same_path
 from ..box.rows import RowOutcome
+from ..icons import action_icon
 from ..tasks import Worker
 from .dialogs import ConfirmDialog, ProgressDialog, ResubmitChoice, ResultsDialog
 from .report import row_outcome, status_text
@@ -117,11 +118,10 @@ class ResubmitController(QObject):
         self.progress_dialog: ProgressDialog | None = None
         self.results_dialog: ResultsDialog | None = None
 
-        style = QApplication.style()
         self.act_resubmit = QAction("&Resubmit", self)
         self.act_resubmit.setObjectName("resubmitAction")
         self.act_resubmit.setShortcut(QKeySequence("Ctrl+R"))
-        self.act_resubmit.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.act_resubmit.setIcon(action_icon("resubmit"))
         self.act_resubmit.setStatusTip(
             "Move the selected requests (or all visible ones) back into ccr.box: the site "
             "server retries them now"
@@ -137,8 +137,8 @@ class ResubmitController(QObject):
         self.act_resubmit_new.triggered.connect(self.resubmit_new)
         self.act_undo = QAction("&Undo last resubmit", self)
         self.act_undo.setObjectName("undoResubmitAction")
-        self.act_undo.setShortcut(QKeySequence("Ctrl+Z"))
-        self.act_undo.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_ArrowBack))
+        self.act_undo.setShortcuts(QKeySequence.StandardKey.Undo)  # Ctrl+Z
+        self.act_undo.setIcon(action_icon("undo"))
         self.act_undo.setStatusTip(
             "Move the last batch's requests that still wait in ccr.box back to ccrretry.box"
         )

@@ -33,7 +33,7 @@ def test_added_default_site_is_saved_and_opened(
     qtbot.mouseClick(dlg.buttons.buttons()[0], Qt.MouseButton.LeftButton)
 
     saved = json.loads(config_path().read_text())
-    assert saved["sites"] == [{"name": "ABC", "root": str(root)}]
+    assert saved["sites"] == [{"name": "ABC", "root": str(root), "ccm_log": ""}]
     assert saved["default_site"] == "ABC"
     qtbot.waitUntil(lambda: window.site is not None and window.site.name == "ABC")
     assert not window.site_bar.badge.isVisible()
