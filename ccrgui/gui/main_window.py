@@ -21,6 +21,7 @@ from typing import TypeVar
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -666,7 +667,7 @@ class MainWindow(QMainWindow):
     def _show_help(self, dlg: _HelpDialog) -> _HelpDialog:
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.show()
-        self._help_dialog = dlg
+        self._help_dialog: QDialog = dlg
         return dlg
 
     def about(self) -> None:

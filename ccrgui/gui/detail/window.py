@@ -135,7 +135,12 @@ class DetailWindow(QMainWindow):
         close = QAction("Close", self)
         close.setObjectName("closeAction")
         # Esc closes it as it closes a dialog; Ctrl+W (the platform's Close) too
-        close.setShortcuts([QKeySequence(Qt.Key.Key_Escape), QKeySequence.StandardKey.Close])
+        close.setShortcuts(
+            [
+                QKeySequence(Qt.Key.Key_Escape),
+                *QKeySequence.keyBindings(QKeySequence.StandardKey.Close),
+            ]
+        )
         close.triggered.connect(self.close)
         self.addAction(close)
 
