@@ -25,7 +25,7 @@ Unicode true
 !endif
 
 !define APP_EXE "ccrgui.exe"
-!define DOC_ICON "$INSTDIR\_internal\resources\icons\application-x-configmgr-ccr.ico"
+!define DOC_ICON "$INSTDIR\_internal\ccrgui\resources\icons\application-x-configmgr-ccr.ico"
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\ccrgui"
 !define SHCNE_ASSOCCHANGED 0x08000000
 
@@ -36,8 +36,8 @@ InstallDir "$LOCALAPPDATA\Programs\ccrgui"
 InstallDirRegKey HKCU "${UNINSTALL_KEY}" "InstallLocation"
 SetCompressor /SOLID lzma
 
-!define MUI_ICON "..\resources\icons\ccrgui.ico"
-!define MUI_UNICON "..\resources\icons\ccrgui.ico"
+!define MUI_ICON "..\ccrgui\resources\icons\${APP_ID}.ico"
+!define MUI_UNICON "..\ccrgui\resources\icons\${APP_ID}.ico"
 !define MUI_FINISHPAGE_RUN "$INSTDIR\${APP_EXE}"
 !insertmacro MUI_PAGE_DIRECTORY
 !insertmacro MUI_PAGE_INSTFILES

@@ -1,16 +1,29 @@
 """Packaging checked with the real tools: appstreamcli, desktop-file-validate,
-update-mime-database, makensis (the Windows installer script compiles on Linux) and a
-PyInstaller build whose ``ccr`` runs."""
+update-mime-database, groff, makensis (the Windows installer script compiles on Linux), a
+PyInstaller build whose ``ccr`` runs, and the sdist and wheel built with ``python -m build``
+and installed (not editable) into a venv, with ``--prefix`` and with ``--user``.
+
+Installs run in temporary folders with the test's own Python packages (PySide6,
+platformdirs) made visible by a ``.pth`` file, so the tests pass alike in a virtual
+environment, as root and as a user: a nested ``venv --system-site-packages`` would see the
+base interpreter's packages, not those of the venv the tests run in."""
 
 from __future__ import annotations
 
+import email.message
+import email.parser
 import json
 import os
 import re
 import shutil
+import site
 import subprocess
 import sys
-from collections.abc import Iterator
+import sysconfig
+import tarfile
+import tomllib
+import zipfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -19,34 +32,122 @@ from ccrgui import __version__
 from ccrgui.core import filetype
 
 ROOT = Path(__file__).resolve().parents[1]
-RES = ROOT / "resources"
+LINUX = ROOT / "packaging" / "linux"
+ICONS = ROOT / "ccrgui" / "resources" / "icons"
 PACKAGING = ROOT / "packaging"
 NSI = PACKAGING / "ccrgui.nsi"
+METAINFO = LINUX / f"{filetype.APP_ID}.metainfo.xml"
 
 
-def _run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(a) for a in args], capture_output=True, text=True, cwd=cwd)
+def _run(
+    *args: str | Path, cwd: Path | None = None, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, cwd=cwd, env=env, timeout=600
+    )
 
 
-def test_appstream_metainfo_validates() -> None:
-    result = _run("appstreamcli", "validate", "--no-net", RES / "io.github.ccrgui.metainfo.xml")
-    assert result.returncode == 0, result.stdout + result.stderr
+def _run_ok(
+    *args: str | Path, cwd: Path | None = None, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a step that must succeed; if it fails, the assertion says which command, its
+    exit code and the end of what it printed: the real cause, not a later symptom."""
+    result = _run(*args, cwd=cwd, env=env)
+    assert result.returncode == 0, (
+        f"{' '.join(str(a) for a in args)} exited {result.returncode}\n"
+        f"--- stdout\n{result.stdout[-3000:]}\n--- stderr\n{result.stderr[-3000:]}"
+    )
+    return result
 
 
-def test_desktop_template_validates() -> None:
-    result = _run("desktop-file-validate", RES / "ccrgui.desktop")
+def _validate_appstream(path: Path) -> None:
+    result = _run("appstreamcli", "validate", "--pedantic", "--no-net", path)
+    problems = [ln for ln in result.stdout.splitlines() if ln.startswith(("E:", "W:"))]
+    assert result.returncode == 0 and not problems, result.stdout + result.stderr
+
+
+def test_appstream_metainfo_validates_pedantic() -> None:
+    _validate_appstream(METAINFO)
+
+
+def test_appstream_metainfo_shows_the_readme_screenshots() -> None:
+    text = METAINFO.read_text()
+    readme = (ROOT / "README.md").read_text()
+    shots = re.findall(r"<image>(.*?)</image>", text)
+    assert shots and '<screenshot type="default">' in text
+    for url in shots:
+        assert url.startswith(f"{_raw_base()}/docs/screenshots/"), url
+        relative = url.removeprefix(f"{_raw_base()}/")
+        assert (ROOT / relative).is_file(), relative
+        assert url in readme, f"{url} is not one of the README's screenshots"
+    assert "<developer" in text and '<content_rating type="oars-1.1"/>' in text
+
+
+def test_desktop_file_validates() -> None:
+    result = _run("desktop-file-validate", LINUX / filetype.DESKTOP_FILE)
     assert result.returncode == 0 and not result.stdout.strip(), result.stdout
 
 
 def test_mime_package_is_accepted_by_shared_mime_info(tmp_path: Path) -> None:
     packages = tmp_path / "mime" / "packages"
     packages.mkdir(parents=True)
-    shutil.copy(RES / "ccrgui-ccr.xml", packages)
+    shutil.copy(LINUX / filetype.MIME_PACKAGE, packages)
     result = _run("update-mime-database", "-V", tmp_path / "mime")
     assert result.returncode == 0, result.stderr
     assert filetype.MIME_TYPE in (tmp_path / "mime" / "types").read_text().split()
     globs = (tmp_path / "mime" / "globs2").read_text()
     assert f"{filetype.MIME_TYPE}:*.ccr" in globs
+
+
+# --------------------------------------------------------------------------- man page
+
+
+def test_man_page_is_current_and_formats_cleanly() -> None:
+    check = _run(sys.executable, ROOT / "tools" / "make_manpage.py", "--check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    page = LINUX / "ccr.1"
+    formatted = _run("groff", "-man", "-Tutf8", "-ww", "-z", page)
+    assert formatted.returncode == 0 and not formatted.stderr, formatted.stderr
+    text = page.read_text()
+    from ccrgui.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    assert commands
+    for name in commands:  # every command, from the parser itself
+        assert f".SS {name.replace('-', chr(92) + '-')}\n" in text
+
+
+def test_man_page_tool_does_not_import_qt() -> None:
+    probe = (
+        "import runpy, sys; g = runpy.run_path(sys.argv[1]); g['manpage']();"
+        "print(sorted(k for k in sys.modules if k.startswith(('PySide6', 'shiboken6'))))"
+    )
+    result = _run_ok(sys.executable, "-c", probe, ROOT / "tools" / "make_manpage.py")
+    assert result.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def _raw_base() -> str:
+    return filetype.APP_URL.replace("github.com", "raw.githubusercontent.com") + "/main"
+
+
+def test_readme_images_work_on_a_package_index() -> None:
+    """PyPI shows the README without the repository beside it: images need full URLs,
+    and each names a file that is in the repository."""
+    readme = (ROOT / "README.md").read_text()
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", readme)
+    assert images
+    for url in images:
+        assert url.startswith(f"{_raw_base()}/"), url
+        assert (ROOT / url.removeprefix(f"{_raw_base()}/")).is_file(), url
+
+
+def test_license_file_is_mit() -> None:
+    text = (ROOT / "LICENSE").read_text()
+    assert text.startswith("MIT License") and "WITHOUT WARRANTY OF ANY KIND" in text
 
 
 # --------------------------------------------------------------------------- NSIS
@@ -78,7 +179,7 @@ def test_nsis_registers_exactly_the_filetype_values() -> None:
             written.add(filetype.RegValue(key, name, value))
     expected = filetype.windows_registry_values(
         ["$INSTDIR\\ccrgui.exe"],
-        '"$INSTDIR\\_internal\\resources\\icons\\application-x-configmgr-ccr.ico"',
+        '"$INSTDIR\\_internal\\ccrgui\\resources\\icons\\application-x-configmgr-ccr.ico"',
     )
     assert written == set(expected)
 
@@ -104,7 +205,7 @@ def fake_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """What the installer packs: the PyInstaller folder's layout with dummy programs."""
     dist = tmp_path_factory.mktemp("dist") / "ccrgui"
     (dist / "_internal").mkdir(parents=True)
-    shutil.copytree(RES, dist / "_internal" / "resources")
+    shutil.copytree(ICONS, dist / "_internal" / "ccrgui" / "resources" / "icons")
     for exe in ("ccrgui.exe", "ccr.exe"):
         (dist / exe).write_bytes(b"MZ dummy")
     return dist
@@ -159,9 +260,9 @@ def frozen(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def test_frozen_folder_holds_gui_cli_and_resources(frozen: Path) -> None:
     assert (frozen / "ccrgui").is_file()
     assert (frozen / "ccr").is_file()
-    bundled = frozen / "_internal" / "resources"
-    assert (bundled / "icons" / "ccrgui.svg").is_file()
-    assert (bundled / "ccrgui-ccr.xml").read_text() == filetype.mime_xml()
+    bundled = frozen / "_internal" / "ccrgui" / "resources" / "icons"
+    for png in ICONS.glob("*/*.png"):
+        assert (bundled / png.relative_to(ICONS)).read_bytes() == png.read_bytes()
 
 
 def test_frozen_ccr_reports_its_version(frozen: Path) -> None:
@@ -202,42 +303,241 @@ def test_frozen_gui_starts_and_hands_a_file_to_the_running_instance(
         server.close()
 
 
-# --------------------------------------------------------------------------- wheel
+# --------------------------------------------------------------------------- sdist, wheel
+
+SKIP_IN_COPY = shutil.ignore_patterns(
+    ".git", "__pycache__", "*.pyc", "build", "dist", "*.egg-info", ".*_cache", ".hypothesis"
+)
 
 
-def test_wheel_install_registers_with_its_own_program_and_icons(tmp_path: Path) -> None:
-    """``pip install .`` (not editable): resources/ travels in the wheel as data files,
-    and registering points the desktop entry at that installation's ccrgui."""
-    wheel_dir, venv, src = tmp_path / "wheel", tmp_path / "venv", tmp_path / "src"
-    src.mkdir()  # build from a copy: no build/ folder left in the checkout
-    for part in ("pyproject.toml", "README.md", "ccrgui", "resources"):
-        copy = shutil.copytree if (ROOT / part).is_dir() else shutil.copy
-        copy(ROOT / part, src / part)
-    built = _run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", wheel_dir, src)
-    assert built.returncode == 0, built.stderr[-2000:]
-    [wheel] = wheel_dir.glob("ccrgui-*.whl")
-    made = _run(sys.executable, "-m", "venv", "--system-site-packages", venv)
-    assert made.returncode == 0, made.stderr
-    python = venv / "bin" / "python"
-    installed = _run(python, "-m", "pip", "install", "-q", "--no-deps", wheel)
-    assert installed.returncode == 0, installed.stderr[-2000:]
-    probe = _run(
-        python,
-        "-c",
-        "import ccrgui; from ccrgui.core.filetype import resources_dir, gui_command; "
-        "print(ccrgui.__file__); print(resources_dir()); print(gui_command()[0])",
-        cwd=tmp_path,
-    )
-    package, resources, program = probe.stdout.split("\n")[:3]
-    assert Path(package).is_relative_to(venv)  # the wheel's copy, not this checkout
-    assert Path(resources) == venv / "share" / "ccrgui" / "resources"
-    assert Path(program) == venv / "bin" / "ccrgui"
-    for png in (RES / "icons").glob("*/*.png"):
-        assert (Path(resources) / png.relative_to(RES)).read_bytes() == png.read_bytes()
-    registered = _run(venv / "bin" / "ccr", "register-filetype")
-    assert registered.returncode == 0, registered.stderr
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """``python -m build``: the sdist, and the wheel built from that sdist (so the wheel
+    proves the sdist is complete). Built from a copy: nothing is left in the checkout."""
+    work = tmp_path_factory.mktemp("build")
+    src = work / "src"
+    shutil.copytree(ROOT, src, ignore=SKIP_IN_COPY)
+    _run_ok(sys.executable, "-m", "build", "--outdir", work / "dist", src)
+    [sdist] = (work / "dist").glob("ccrgui-*.tar.gz")
+    [wheel] = (work / "dist").glob("ccrgui-*.whl")
+    return sdist, wheel
+
+
+def test_sdist_holds_tests_samples_packaging_tools_and_license(built: tuple[Path, Path]) -> None:
+    sdist, _ = built
+    with tarfile.open(sdist) as tar:
+        names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
+    wanted = {"LICENSE", "README.md", "pyproject.toml", "tests/samples/expected.json"}
+    for folder in ("tests", "packaging", "tools", "ccrgui", "bench"):
+        wanted |= {
+            str(p.relative_to(ROOT))
+            for p in (ROOT / folder).rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+        }
+    missing = sorted(wanted - names)
+    assert not missing, missing
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+
+
+def _metadata(wheel: Path) -> email.message.Message:
+    with zipfile.ZipFile(wheel) as zf:
+        [name] = [n for n in zf.namelist() if n.endswith(".dist-info/METADATA")]
+        return email.parser.Parser().parsestr(zf.read(name).decode())
+
+
+def test_wheel_metadata_says_license_urls_classifiers_and_floors(
+    built: tuple[Path, Path],
+) -> None:
+    _, wheel = built
+    meta = _metadata(wheel)
+    assert meta["License-Expression"] == "MIT"
+    assert meta.get_all("License-File") == ["LICENSE"]
+    urls = dict(u.split(", ", 1) for u in meta.get_all("Project-URL", []))
+    assert urls["Homepage"] == filetype.APP_URL and "Issues" in urls
+    classifiers = meta.get_all("Classifier", [])
+    assert "Intended Audience :: System Administrators" in classifiers
+    assert "Programming Language :: Python :: 3.11" in classifiers
+    assert not [c for c in classifiers if c.startswith("License ::")]  # the SPDX id says it
+    assert "SCCM" in meta["Keywords"]
+    assert "ccrgui developers" in meta["Author"]
+    requires = meta.get_all("Requires-Dist", [])
+    for name, version in _floors().items():
+        assert any(r.startswith(f"{name}>={version}") for r in requires), (name, requires)
+    assert any("!=6.12.0" in r and 'python_version < "3.12"' in r for r in requires), requires
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), names
+
+
+def test_wheel_puts_freedesktop_files_in_the_standard_places(built: tuple[Path, Path]) -> None:
+    _, wheel = built
+    with zipfile.ZipFile(wheel) as zf:
+        data = {n.split(".data/data/", 1)[1] for n in zf.namelist() if ".data/data/" in n}
+        package = {n for n in zf.namelist() if n.startswith("ccrgui/resources/")}
+    share = {
+        f"share/applications/{filetype.DESKTOP_FILE}",
+        f"share/metainfo/{filetype.APP_ID}.metainfo.xml",
+        f"share/mime/packages/{filetype.MIME_PACKAGE}",
+        "share/man/man1/ccr.1",
+    }
+    for kind, name in (("apps", filetype.APP_ICON), ("mimetypes", filetype.DOC_ICON)):
+        share.add(f"share/icons/hicolor/scalable/{kind}/{name}.svg")
+        share |= {f"share/icons/hicolor/{n}x{n}/{kind}/{name}.png" for n in filetype.ICON_SIZES}
+    assert data == share
+    icons = {f"ccrgui/resources/icons/{p.relative_to(ICONS)}" for p in ICONS.rglob("*.*")}
+    assert package == icons  # the app's own icons travel inside the package
+
+
+# What an installed copy finds: run by that installation's Python.
+PROBE = """
+import json
+from PySide6.QtWidgets import QApplication
+import ccrgui
+from ccrgui.core import filetype
+from ccrgui.gui.app import app_icon
+app = QApplication(["probe"])
+icon = app_icon()
+print(json.dumps({
+    "package": ccrgui.__file__,
+    "sizes": sorted(s.width() for s in icon.availableSizes()),
+    "doc_icon": filetype.icon_file(filetype.DOC_ICON, 48).read_bytes().hex(),
+    "program": filetype.gui_command()[0],
+}))
+"""
+
+
+def _clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env.update(extra)
+    return env
+
+
+def _these_site_packages() -> list[str]:
+    """Where this test run's Python finds PySide6 and platformdirs: a venv's site-packages
+    when the tests run in one, else the interpreter's."""
+    found = [sysconfig.get_path("purelib"), sysconfig.get_path("platlib"), *site.getsitepackages()]
+    return list(dict.fromkeys(p for p in found if Path(p, "PySide6").is_dir()))
+
+
+def _bare_venv(where: Path, *, system_site: bool = False) -> Path:
+    """A venv without pip that also sees this run's packages, one ``.pth`` line each (plain
+    folders: an editable ccrgui installed there is not activated)."""
+    args = ["--without-pip", *(["--system-site-packages"] if system_site else [])]
+    _run_ok(sys.executable, "-m", "venv", *args, where)
+    python = where / "bin" / "python"
+    own = _run_ok(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))")
+    outer = _these_site_packages()
+    assert outer, "PySide6 is not installed where this test's Python finds its packages"
+    Path(own.stdout.strip(), "_outer_packages.pth").write_text("\n".join(outer) + "\n")
+    return python
+
+
+def _pip_install(python: Path, wheel: Path, *args: str, env: Mapping[str, str]) -> None:
+    """This run's pip installs the wheel for ``python`` (no dependencies: they are ours)."""
+    _run_ok(
+        sys.executable, "-m", "pip", "--python", python, "install", "-q", "--no-deps",
+        "--ignore-installed", "--no-warn-script-location", *args, wheel, env=env,
+    )  # fmt: skip
+
+
+def _probe(python: Path, env: Mapping[str, str], cwd: Path) -> dict[str, object]:
+    result = _run_ok(python, "-c", PROBE, env=env, cwd=cwd)
+    probed: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    return probed
+
+
+def _check_icons_found(probed: dict[str, object], prefix: Path) -> None:
+    assert Path(str(probed["package"])).is_relative_to(prefix)  # the wheel's, not this tree
+    assert probed["sizes"] == sorted(filetype.ICON_SIZES)  # the window icon, every size
+    doc = ICONS / "48x48" / f"{filetype.DOC_ICON}.png"
+    assert bytes.fromhex(str(probed["doc_icon"])) == doc.read_bytes()  # the file-type icon
+
+
+def _check_share(prefix: Path) -> None:
+    share = prefix / "share"
+    desktop = share / "applications" / filetype.DESKTOP_FILE
+    validated = _run("desktop-file-validate", desktop)
+    assert validated.returncode == 0 and not validated.stdout.strip(), validated.stdout
+    _validate_appstream(share / "metainfo" / f"{filetype.APP_ID}.metainfo.xml")
+    icon = share / "icons" / "hicolor" / "48x48" / "apps" / f"{filetype.APP_ICON}.png"
+    assert icon.read_bytes() == (ICONS / "48x48" / f"{filetype.APP_ICON}.png").read_bytes()
+    assert (share / "man" / "man1" / "ccr.1").read_text() == (LINUX / "ccr.1").read_text()
+
+
+def test_wheel_in_a_venv_finds_its_icons_and_registers_its_own_program(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """``pip install ccrgui`` into a venv (not editable); registering the file type
+    points the desktop entry at that installation's ccrgui."""
+    venv = tmp_path / "venv"
+    python = _bare_venv(venv)
+    env = _clean_env()
+    _pip_install(python, built[1], env=env)
+    probed = _probe(python, env, tmp_path)
+    _check_icons_found(probed, venv)
+    assert Path(str(probed["program"])) == venv / "bin" / "ccrgui"
+    _check_share(venv)
+    _run_ok(venv / "bin" / "ccr", "register-filetype", env=env)
     data = Path(os.environ["XDG_DATA_HOME"])
     desktop = (data / "applications" / filetype.DESKTOP_FILE).read_text()
     assert f"Exec={venv / 'bin' / 'ccrgui'} %F" in desktop
     icon = data / "icons" / "hicolor" / "48x48" / "apps" / f"{filetype.APP_ICON}.png"
-    assert icon.is_file()
+    assert icon.read_bytes() == (ICONS / "48x48" / f"{filetype.APP_ICON}.png").read_bytes()
+
+
+def test_wheel_installed_with_prefix_finds_its_icons(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """``pip install --prefix`` (laid out as a distribution package or /usr/local is): the
+    package is on PYTHONPATH, nothing else knows the prefix."""
+    prefix = tmp_path / "prefix"
+    env = _clean_env()
+    _pip_install(Path(sys.executable), built[1], "--prefix", str(prefix), env=env)
+    [init] = [p for p in prefix.rglob("ccrgui/__init__.py") if "-packages" in str(p)]
+    site_dir = init.parents[1]
+    probed = _probe(Path(sys.executable), _clean_env(PYTHONPATH=str(site_dir)), tmp_path)
+    _check_icons_found(probed, prefix)
+    base = prefix / "local" if site_dir.relative_to(prefix).parts[0] == "local" else prefix
+    assert Path(str(probed["program"])) == base / "bin" / "ccrgui"
+    _check_share(base)
+
+
+def test_wheel_installed_with_user_finds_its_icons(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """``pip install --user``: package, scripts and data under the user base."""
+    user_base = tmp_path / "userbase"
+    python = _bare_venv(tmp_path / "venv", system_site=True)  # user site is on in it
+    env = _clean_env(PYTHONUSERBASE=str(user_base))
+    _pip_install(python, built[1], "--user", env=env)
+    probed = _probe(python, env, tmp_path)
+    _check_icons_found(probed, user_base)
+    assert Path(str(probed["program"])) == user_base / "bin" / "ccrgui"
+    _check_share(user_base)
+
+
+# --------------------------------------------------------------------------- version floors
+
+
+def _floors() -> dict[str, str]:
+    """The lowest version pyproject.toml allows for each runtime dependency."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    floors = {}
+    for req in project["dependencies"]:
+        match = re.match(r"([A-Za-z0-9_.-]+)>=([0-9.]+)", req)
+        assert match, f"{req}: every dependency needs a floor"
+        floors[match.group(1)] = match.group(2)
+    return floors
+
+
+def test_lowest_versions_ci_pins_every_floor() -> None:
+    """tests/constraints-lowest.txt pins each runtime dependency to the floor that
+    pyproject.toml allows, and .ci/run runs the suite with it."""
+    lines = (ROOT / "tests" / "constraints-lowest.txt").read_text().splitlines()
+    pins = dict(ln.split("==") for ln in lines if ln and not ln.startswith("#"))
+    for name, floor in _floors().items():
+        assert name in pins, f"{name} is not pinned in tests/constraints-lowest.txt"
+        pinned = pins[name].split(".")
+        assert pinned[: len(floor.split("."))] == floor.split("."), (name, pins[name], floor)
+    assert "tests/constraints-lowest.txt" in (ROOT / ".ci" / "run").read_text()

@@ -1,12 +1,13 @@
-"""Regenerate the files in resources/ and packaging/ that come from ccrgui/core/filetype.py
-and from the SVG icons: run it after changing either.
+"""Regenerate the files in packaging/ and ccrgui/resources/ that come from
+ccrgui/core/filetype.py and from the SVG icons: run it after changing either.
 
     python tools/make_resources.py          # write the files
     python tools/make_resources.py --check  # exit 1 when a text file is out of date
 
-Writes: resources/ccrgui.desktop, resources/ccrgui-ccr.xml, packaging/filetype.nsh (text,
-from filetype.py), resources/icons/NxN/*.png for every size in ``ICON_SIZES`` and
-resources/icons/*.ico (rendered from resources/icons/*.svg with Qt's SVG renderer).
+Writes: packaging/linux/<APP_ID>.desktop, packaging/linux/ccrgui-ccr.xml,
+packaging/filetype.nsh (text, from filetype.py), ccrgui/resources/icons/NxN/*.png for every
+size in ``ICON_SIZES`` and ccrgui/resources/icons/*.ico (rendered from
+ccrgui/resources/icons/*.svg with Qt's SVG renderer).
 tests/core/test_filetype.py checks that the committed files match.
 """
 
@@ -23,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 from ccrgui.core import filetype  # noqa: E402
 
-RES = ROOT / "resources"
-ICONS = RES / "icons"
+LINUX = ROOT / "packaging" / "linux"
+ICONS = ROOT / "ccrgui" / "resources" / "icons"
 SVG_NAMES = (filetype.APP_ICON, filetype.DOC_ICON)
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 PNG_IN_ICO = 128  # sizes from here up are stored as PNG inside the .ico, smaller as BMP
@@ -33,8 +34,8 @@ PNG_IN_ICO = 128  # sizes from here up are stored as PNG inside the .ico, smalle
 def text_files() -> dict[Path, str]:
     """The generated text files and their content."""
     return {
-        RES / filetype.DESKTOP_FILE: filetype.desktop_entry(),
-        RES / filetype.MIME_PACKAGE: filetype.mime_xml(),
+        LINUX / filetype.DESKTOP_FILE: filetype.desktop_entry(),
+        LINUX / filetype.MIME_PACKAGE: filetype.mime_xml(),
         ROOT / "packaging" / "filetype.nsh": filetype.nsis_defines(),
     }
 

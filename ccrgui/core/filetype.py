@@ -3,7 +3,9 @@ registering ccrgui as the program that opens it, per user, without admin rights.
 
 Everything else that names the file type is generated from here or checked against it
 by tests/core/test_filetype.py: the shared-mime-info XML and ``.desktop`` file in
-``resources/``, the AppStream metainfo, and the Windows installer's ``filetype.nsh``.
+``packaging/linux/``, the AppStream metainfo, and the Windows installer's ``filetype.nsh``.
+The icons are package data (``ccrgui/resources/icons``), read through
+:mod:`importlib.resources`, so every kind of installation finds them.
 
 - freedesktop (Linux, BSD): MIME package + ``.desktop`` + icons under ``$XDG_DATA_HOME``,
   then ``update-mime-database``, ``update-desktop-database`` and ``xdg-mime default``.
@@ -18,6 +20,7 @@ Windows, macOS); splitting by platform would spread one guarantee over three fil
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -25,6 +28,8 @@ import sys
 import sysconfig
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +38,11 @@ from . import paths
 __all__ = [
     "APP_ICON",
     "APP_ID",
+    "APP_URL",
     "DESCRIPTION",
     "DESKTOP_FILE",
     "DOC_ICON",
+    "EXECUTABLE",
     "EXTENSION",
     "MIME_PACKAGE",
     "MIME_TYPE",
@@ -46,12 +53,13 @@ __all__ = [
     "desktop_entry",
     "desktop_exec",
     "gui_command",
+    "icon_file",
+    "icons_dir",
     "mime_xml",
     "nsis_defines",
     "register",
     "register_freedesktop",
     "register_windows",
-    "resources_dir",
     "unregister",
     "unregister_freedesktop",
     "unregister_windows",
@@ -64,8 +72,12 @@ __all__ = [
 EXTENSION = ".ccr"
 MIME_TYPE = "application/x-configmgr-ccr"
 DESCRIPTION = "Configuration Manager client push request"
-APP_ID = "ccrgui"  # desktop file id, executable name, icon name
+# One reverse-DNS application ID: the .desktop file's name, the AppStream component, the
+# icon name, QGuiApplication.setDesktopFileName and the single-instance socket.
+APP_ID = "io.github.ccrgui.ccrgui"
+APP_URL = "https://github.com/ccrgui/ccrgui"  # the project's home (AppStream, pyproject)
 APP_NAME = "ccrgui"
+EXECUTABLE = "ccrgui"  # the GUI program's name
 APP_SUMMARY = "Queue, inspect and resubmit Configuration Manager client push requests"
 DESKTOP_FILE = f"{APP_ID}.desktop"
 MIME_PACKAGE = "ccrgui-ccr.xml"  # under mime/packages/
@@ -118,8 +130,9 @@ def desktop_exec(command: Sequence[str]) -> str:
     return exec_line.replace("\\", "\\\\")
 
 
-def desktop_entry(command: Sequence[str] = (APP_ID,)) -> str:
-    """The ``.desktop`` file; ``resources/ccrgui.desktop`` is this with ``Exec=ccrgui %F``."""
+def desktop_entry(command: Sequence[str] = (EXECUTABLE,)) -> str:
+    """The ``.desktop`` file; ``packaging/linux/<APP_ID>.desktop`` is this with
+    ``Exec=ccrgui %F``."""
     return f"""[Desktop Entry]
 Type=Application
 Version=1.4
@@ -132,45 +145,63 @@ Terminal=false
 Categories=System;Monitor;
 Keywords=SCCM;ConfigMgr;SMS;client push;CCR;ccm;
 MimeType={MIME_TYPE};
+StartupWMClass={EXECUTABLE}
 """
 
 
 def nsis_defines() -> str:
     """``packaging/filetype.nsh``: the same values for the Windows installer."""
-    return f"""; Generated from ccrgui/core/filetype.py by tools/make_icons.py; do not edit.
+    return f"""; Generated from ccrgui/core/filetype.py by tools/make_resources.py; do not edit.
 !define CCR_EXT "{EXTENSION}"
 !define CCR_MIME "{MIME_TYPE}"
 !define CCR_DESCRIPTION "{DESCRIPTION}"
 !define CCR_PROGID "{PROG_ID}"
 !define APP_NAME "{APP_NAME}"
+!define APP_ID "{APP_ID}"
+!define APP_URL "{APP_URL}"
 !define APP_SUMMARY "{APP_SUMMARY}"
 """
 
 
-def resources_dir() -> Path | None:
-    """``resources/``: in a PyInstaller bundle, beside the package (source checkout,
-    editable install), or where a wheel put it (``<prefix>/share/ccrgui/resources``)."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    candidates = [Path(bundle) / "resources"] if bundle else []
-    candidates.append(Path(__file__).resolve().parents[2] / "resources")
-    schemes = [sysconfig.get_default_scheme(), f"{os.name}_user"]
-    for scheme in schemes:
-        if scheme in sysconfig.get_scheme_names():
-            data = Path(sysconfig.get_path("data", scheme))
-            candidates.append(data / "share" / "ccrgui" / "resources")
-    return next((c for c in candidates if (c / "icons").is_dir()), None)
+def icons_dir() -> Traversable:
+    """The icons shipped as package data (``ccrgui/resources/icons``): inside the installed
+    package whatever the layout (venv, ``--prefix``, ``--user``, a distribution package,
+    the PyInstaller folder's ``_internal/ccrgui``)."""
+    return resources.files("ccrgui").joinpath("resources", "icons")
+
+
+def icon_file(name: str, size: int | None = None) -> Traversable:
+    """One icon: ``<name>.svg`` (``size`` None) or the ``size``x``size`` PNG."""
+    if size is None:
+        return icons_dir().joinpath(f"{name}.svg")
+    return icons_dir().joinpath(f"{size}x{size}", f"{name}.png")
 
 
 # --------------------------------------------------------------------------- this install
 
 
+def _scripts_beside_package() -> list[Path]:
+    """The scripts folder of the installation this package is in, found from where it
+    lies: ``<prefix>/lib/pythonX.Y/site-packages/ccrgui`` -> ``<prefix>/bin`` (also for
+    ``pip install --prefix`` and Debian's ``dist-packages``, which sysconfig does not
+    know about), ``<prefix>\\Lib\\site-packages\\ccrgui`` -> ``<prefix>\\Scripts``."""
+    site_dir = Path(__file__).resolve().parents[2]
+    if site_dir.name not in ("site-packages", "dist-packages"):
+        return []  # a source checkout or an editable install
+    for up in site_dir.parents:
+        if up.name.lower() == "lib":
+            return [up.parent / ("Scripts" if os.name == "nt" else "bin")]
+    return []
+
+
 def gui_command() -> list[str]:
     """How to start this installation's GUI: the ``ccrgui`` program beside the running
     one (PyInstaller bundle, virtualenv, pipx), else ``python -m ccrgui``."""
-    exe_name = "ccrgui.exe" if os.name == "nt" else "ccrgui"
+    exe_name = f"{EXECUTABLE}.exe" if os.name == "nt" else EXECUTABLE
     if getattr(sys, "frozen", False):
         return [str(Path(sys.executable).resolve().parent / exe_name)]
-    folders = [Path(sys.executable).parent, Path(sysconfig.get_path("scripts"))]
+    folders = [*_scripts_beside_package(), Path(sys.executable).parent]
+    folders.append(Path(sysconfig.get_path("scripts")))
     user_scheme = f"{os.name}_user"
     if user_scheme in sysconfig.get_scheme_names():
         folders.append(Path(sysconfig.get_path("scripts", user_scheme)))
@@ -239,23 +270,21 @@ def _manifest_path() -> Path:
     return paths.data_dir() / "filetype-registration.json"
 
 
-def _our_files(data: Path) -> dict[Path, bytes | Path]:
-    """Every file registering writes: path -> bytes, or the resource file to copy."""
-    files: dict[Path, bytes | Path] = {
+def _our_files(data: Path) -> dict[Path, bytes | Traversable]:
+    """Every file registering writes: path -> bytes, or the package's icon to copy."""
+    files: dict[Path, bytes | Traversable] = {
         data / "mime" / "packages" / MIME_PACKAGE: mime_xml().encode(),
         data / "applications" / DESKTOP_FILE: desktop_entry(gui_command()).encode(),
     }
-    res = resources_dir()
-    if res is not None:
-        icons = data / "icons" / "hicolor"
-        for kind, name in (("apps", APP_ICON), ("mimetypes", DOC_ICON)):
-            svg = res / "icons" / f"{name}.svg"
-            if svg.is_file():
-                files[icons / "scalable" / kind / f"{name}.svg"] = svg
-            for size in ICON_SIZES:
-                png = res / "icons" / f"{size}x{size}" / f"{name}.png"
-                if png.is_file():
-                    files[icons / f"{size}x{size}" / kind / f"{name}.png"] = png
+    icons = data / "icons" / "hicolor"
+    for kind, name in (("apps", APP_ICON), ("mimetypes", DOC_ICON)):
+        svg = icon_file(name)
+        if svg.is_file():
+            files[icons / "scalable" / kind / f"{name}.svg"] = svg
+        for size in ICON_SIZES:
+            png = icon_file(name, size)
+            if png.is_file():
+                files[icons / f"{size}x{size}" / kind / f"{name}.png"] = png
     return files
 
 
@@ -269,14 +298,74 @@ def _snapshot(data: Path, config: Path) -> set[Path]:
     return found
 
 
+def _user_default(mimeapps: Path) -> str | None:
+    """The user's own choice for ``.ccr`` files in their mimeapps.list (the value of the
+    ``[Default Applications]`` line, e.g. ``org.gnome.TextEditor.desktop;``), unless it is
+    ccrgui's. A system-wide default needs no saving: it shows again once ours is gone."""
+    try:
+        lines = mimeapps.read_text(encoding="utf-8").splitlines()
+    except (FileNotFoundError, UnicodeDecodeError):
+        return None
+    section = ""
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith("["):
+            section = stripped
+        key, _, value = stripped.partition("=")
+        if section == "[Default Applications]" and key.strip() == MIME_TYPE:
+            apps = [a for a in value.strip().split(";") if a]
+            return None if apps in ([], [DESKTOP_FILE]) else value.strip()
+    return None
+
+
+def _restore_default(mimeapps: Path, value: str) -> None:
+    """Put ``MIME_TYPE=value`` back into the ``[Default Applications]`` section."""
+    try:
+        lines = mimeapps.read_text(encoding="utf-8").splitlines(keepends=True)
+    except FileNotFoundError:
+        lines = []
+    entry = f"{MIME_TYPE}={value}\n"
+    for i, line in enumerate(lines):
+        if line.strip() == "[Default Applications]":
+            lines.insert(i + 1, entry)
+            break
+    else:
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        lines += ["[Default Applications]\n", entry]
+    mimeapps.parent.mkdir(parents=True, exist_ok=True)
+    mimeapps.write_text("".join(lines), encoding="utf-8")
+
+
+def _read_manifest() -> dict[str, Any] | None:
+    try:
+        manifest = json.loads(_manifest_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
 def register_freedesktop(run: Runner = _run_tool) -> Registration:
-    """Make ccrgui the default program for ``.ccr`` files for this user."""
+    """Make ccrgui the default program for ``.ccr`` files for this user.
+
+    What it replaces is kept in the manifest for :func:`unregister_freedesktop` to give
+    back: the program that was the default for ``.ccr`` and any file of the same name that
+    was there with other content (e.g. the desktop file ``pip install --user`` put there).
+    Registering again keeps what the first registration recorded."""
     data, config = _data_home(), _config_home()
+    earlier = _read_manifest() or {}
     before = _snapshot(data, config)
     result = Registration()
+    previous = _user_default(config / "mimeapps.list") or earlier.get("previous_default")
+    replaced: dict[str, str] = dict(earlier.get("replaced", {}))
+    ours_before = set(earlier.get("written", []))
     for target, source in _our_files(data).items():
         target.parent.mkdir(parents=True, exist_ok=True)
-        content = source.read_bytes() if isinstance(source, Path) else source
+        content = source if isinstance(source, bytes) else source.read_bytes()
+        if target.is_file() and str(target) not in ours_before:
+            old = target.read_bytes()
+            if old != content:
+                replaced[str(target)] = base64.b64encode(old).decode("ascii")
         tmp = target.with_name(f".{target.name}.tmp")
         tmp.write_bytes(content)
         os.replace(tmp, target)
@@ -291,11 +380,22 @@ def register_freedesktop(run: Runner = _run_tool) -> Registration:
             run(step)
         except FileNotFoundError:
             result.notes.append(f"note: {step[0]} is not installed; skipped it")
-    created = sorted(str(p) for p in _snapshot(data, config) - before)
+    if previous:
+        result.notes.append(
+            f"{previous.rstrip(';')} was your default; unregister-filetype gives it back"
+        )
+    created = {str(p) for p in _snapshot(data, config) - before}
+    created |= set(earlier.get("created", []))
     mpath = _manifest_path()
     new_dirs = [str(d) for d in [mpath.parent, *mpath.parent.parents] if not d.exists()]
-    created += new_dirs  # ccrgui's own state folder, when registering made it
-    manifest = {"version": 1, "written": [str(p) for p in result.written], "created": created}
+    created |= set(new_dirs)  # ccrgui's own state folder, when registering made it
+    manifest = {
+        "version": 1,
+        "written": sorted({str(p) for p in result.written} | ours_before),
+        "created": sorted(created),
+        "previous_default": previous,
+        "replaced": replaced,
+    }
     mpath.parent.mkdir(parents=True, exist_ok=True)
     mpath.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return result
@@ -342,14 +442,23 @@ def unregister_freedesktop(run: Runner = _run_tool) -> Registration:
     except (OSError, ValueError):
         manifest = {"written": [str(p) for p in _our_files(data)], "created": []}
     result = Registration()
+    replaced: dict[str, str] = manifest.get("replaced", {})
     for name in manifest.get("written", []):
         p = Path(name)
-        if p.is_file():
+        if name in replaced:  # a file of another installation was here: put it back
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(base64.b64decode(replaced[name]))
+            result.notes.append(f"restored {p}")
+        elif p.is_file():
             p.unlink()
             result.removed.append(p)
     mimeapps = config / "mimeapps.list"
     if _drop_default(mimeapps):
         result.notes.append(f"removed the {MIME_TYPE} default from {mimeapps}")
+    previous = manifest.get("previous_default")
+    if isinstance(previous, str) and previous:
+        _restore_default(mimeapps, previous)
+        result.notes.append(f"{previous.rstrip(';')} opens {EXTENSION} files again, as before")
     created = {Path(p) for p in manifest.get("created", [])}
     steps = [
         (data / "mime", ["update-mime-database", str(data / "mime")]),
@@ -419,9 +528,8 @@ def windows_registry_values(command: Sequence[str], icon: str) -> list[RegValue]
 
 
 def _windows_icon(command: Sequence[str]) -> str:
-    res = resources_dir()
-    ico = res / "icons" / f"{DOC_ICON}.ico" if res else None
-    if ico is not None and ico.is_file():
+    ico = icons_dir().joinpath(f"{DOC_ICON}.ico")
+    if isinstance(ico, Path) and ico.is_file():  # a real file Explorer can read
         return f'"{ico}"'
     return f'"{command[0]}",0'
 

@@ -17,9 +17,11 @@ from .. import __version__
 from ..core import paths
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
+
     from .main_window import MainWindow
 
-__all__ = ["main", "start"]
+__all__ = ["app_icon", "main", "start"]
 
 log = logging.getLogger("ccrgui")
 
@@ -67,6 +69,7 @@ def start(argv: Sequence[str]) -> MainWindow | None:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from ..core.filetype import APP_ID
     from .runtime import crash, prepare
     from .runtime.single_instance import InstanceServer, send_to_running
 
@@ -75,7 +78,7 @@ def start(argv: Sequence[str]) -> MainWindow | None:
     app.setApplicationName("ccrgui")
     app.setOrganizationName("ccrgui")
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("ccrgui")
+    app.setDesktopFileName(APP_ID)  # the .desktop file, AppStream and Wayland app id
     # any QSettings() made without a file name lands in CCRGUI_CONFIG_DIR too
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(
@@ -103,19 +106,30 @@ def start(argv: Sequence[str]) -> MainWindow | None:
     return window
 
 
+def app_icon() -> QIcon:
+    """The window icon: the PNGs shipped in the package (read through importlib.resources,
+    so any installation layout has them), else the desktop theme's icon of that name."""
+    from PySide6.QtGui import QIcon, QPixmap
+
+    from ..core.filetype import APP_ICON, ICON_SIZES, icon_file
+
+    icon = QIcon()
+    for size in ICON_SIZES:
+        png = icon_file(APP_ICON, size)
+        pixmap = QPixmap()
+        if png.is_file() and pixmap.loadFromData(png.read_bytes(), "PNG"):
+            icon.addPixmap(pixmap)
+    if icon.isNull():
+        log.warning("the package's icons are missing; using the desktop theme's %s", APP_ICON)
+        icon = QIcon.fromTheme(APP_ICON)
+    return icon
+
+
 def _set_icon(app: object) -> None:
-    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from ..core.filetype import APP_ICON, resources_dir
-
     assert isinstance(app, QApplication)
-    folder = resources_dir()
-    if folder is None:
-        return
-    icon = QIcon()
-    for png in sorted((folder / "icons").glob(f"*/{APP_ICON}.png")):
-        icon.addFile(str(png))
+    icon = app_icon()
     if not icon.isNull():
         app.setWindowIcon(icon)
 

@@ -28,16 +28,17 @@ from ccrgui.core.filetype import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-RES = ROOT / "resources"
+LINUX = ROOT / "packaging" / "linux"
+ICONS = ROOT / "ccrgui" / "resources" / "icons"
 
 
 # --------------------------------------------------------------------------- one place
 
 
 def test_generated_files_match_the_one_list() -> None:
-    """resources/ and packaging/ say what filetype.py says (tools/make_resources.py)."""
-    assert (RES / "ccrgui.desktop").read_text() == desktop_entry()
-    assert (RES / "ccrgui-ccr.xml").read_text() == mime_xml()
+    """packaging/ says what filetype.py says (tools/make_resources.py)."""
+    assert (LINUX / DESKTOP_FILE).read_text() == desktop_entry()
+    assert (LINUX / filetype.MIME_PACKAGE).read_text() == mime_xml()
     assert (ROOT / "packaging" / "filetype.nsh").read_text() == nsis_defines()
     check = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "make_resources.py"), "--check"],
@@ -56,11 +57,22 @@ def test_mime_package_names_extension_type_and_icon() -> None:
 
 
 def test_metainfo_agrees_with_filetype() -> None:
-    text = (RES / "io.github.ccrgui.metainfo.xml").read_text()
+    text = (LINUX / f"{filetype.APP_ID}.metainfo.xml").read_text()
     assert f"<mediatype>{MIME_TYPE}</mediatype>" in text
     assert f'<launchable type="desktop-id">{DESKTOP_FILE}</launchable>' in text
     assert f"<summary>{filetype.APP_SUMMARY}</summary>" in text
-    assert "<id>io.github.ccrgui</id>" in text
+    assert f"<id>{filetype.APP_ID}</id>" in text
+    assert f'<icon type="stock">{filetype.APP_ICON}</icon>' in text
+    assert f'<url type="homepage">{filetype.APP_URL}</url>' in text
+
+
+def test_one_application_id_everywhere() -> None:
+    """The .desktop file's name, the AppStream id, the icon and the desktop file name Qt
+    gives the compositor are one reverse-DNS ID."""
+    assert f"{filetype.APP_ID}.desktop" == DESKTOP_FILE
+    assert filetype.APP_ICON == filetype.APP_ID
+    assert filetype.APP_ID.count(".") >= 2 and filetype.APP_ID.islower()
+    assert f"Icon={filetype.APP_ID}\n" in desktop_entry()
 
 
 def _png_size(path: Path) -> tuple[int, int]:
@@ -71,7 +83,8 @@ def _png_size(path: Path) -> tuple[int, int]:
 
 @pytest.mark.parametrize("name", [filetype.APP_ICON, DOC_ICON])
 def test_icons_exist_at_every_size(name: str) -> None:
-    icons = RES / "icons"
+    icons = ICONS
+    assert filetype.icon_file(name).read_bytes() == (icons / f"{name}.svg").read_bytes()
     assert (icons / f"{name}.svg").read_text().lstrip().startswith("<?xml")
     for size in filetype.ICON_SIZES:
         assert _png_size(icons / f"{size}x{size}" / f"{name}.png") == (size, size)
@@ -185,7 +198,7 @@ def test_register_makes_ccrgui_the_default_for_ccr_files(xdg: dict[str, Path]) -
     mimeapps = (xdg["config"] / "mimeapps.list").read_text()
     assert f"{MIME_TYPE}={DESKTOP_FILE}" in mimeapps
     icon = xdg["data"] / "icons" / "hicolor" / "scalable" / "mimetypes" / f"{DOC_ICON}.svg"
-    assert icon.read_bytes() == (RES / "icons" / f"{DOC_ICON}.svg").read_bytes()
+    assert icon.read_bytes() == (ICONS / f"{DOC_ICON}.svg").read_bytes()
 
 
 def test_unregister_removes_exactly_what_register_added(xdg: dict[str, Path]) -> None:
@@ -227,6 +240,54 @@ def test_unregister_keeps_other_programs_registrations(xdg: dict[str, Path]) -> 
     assert _ccr("unregister-filetype").returncode == 0
     assert _tree(xdg["state"]) == before
     assert _xdg_mime("query", "default", "application/x-other") == "other.desktop"
+
+
+def _other_program(data: Path) -> None:
+    """Another program that handles .ccr files, made the user's default by xdg-mime."""
+    (data / "applications").mkdir(parents=True, exist_ok=True)
+    (data / "applications" / "other-editor.desktop").write_text(
+        "[Desktop Entry]\nType=Application\nName=Other editor\nExec=/bin/true %F\n"
+        f"MimeType={MIME_TYPE};\n"
+    )
+    apps = str(data / "applications")
+    subprocess.run(["update-desktop-database", apps], check=True, env=_xdg_env())
+    made = subprocess.run(
+        ["xdg-mime", "default", "other-editor.desktop", MIME_TYPE],
+        capture_output=True,
+        text=True,
+        env=_xdg_env(),
+    )
+    assert made.returncode == 0, made.stderr
+    assert _xdg_mime("query", "default", MIME_TYPE) == "other-editor.desktop"
+
+
+def test_unregister_gives_back_the_users_previous_default(xdg: dict[str, Path]) -> None:
+    _other_program(xdg["data"])
+    before = _tree(xdg["state"])
+    registered = _ccr("register-filetype")
+    assert registered.returncode == 0, registered.stderr
+    assert "other-editor.desktop was your default" in registered.stdout
+    assert _xdg_mime("query", "default", MIME_TYPE) == DESKTOP_FILE
+    again = _ccr("register-filetype")  # twice: the first one's record is kept
+    assert again.returncode == 0, again.stderr
+    unregistered = _ccr("unregister-filetype")
+    assert unregistered.returncode == 0, unregistered.stderr
+    assert "other-editor.desktop opens .ccr files again" in unregistered.stdout
+    assert _xdg_mime("query", "default", MIME_TYPE) == "other-editor.desktop"
+    assert _tree(xdg["state"]) == before
+
+
+def test_unregister_puts_back_a_desktop_file_it_replaced(xdg: dict[str, Path]) -> None:
+    """``pip install --user`` puts the same-named desktop file in ~/.local/share: register
+    writes its own (with this installation's path), unregister gives pip's back."""
+    apps = xdg["data"] / "applications"
+    apps.mkdir(parents=True)
+    pip_copy = "[Desktop Entry]\nType=Application\nName=ccrgui\nExec=ccrgui %F\n"
+    (apps / DESKTOP_FILE).write_text(pip_copy)
+    assert _ccr("register-filetype").returncode == 0
+    assert (apps / DESKTOP_FILE).read_text() != pip_copy
+    assert _ccr("unregister-filetype").returncode == 0
+    assert (apps / DESKTOP_FILE).read_text() == pip_copy
 
 
 def test_unregister_without_register_changes_nothing(xdg: dict[str, Path]) -> None:

@@ -1,9 +1,21 @@
 """Work-arounds for reference-count bugs of PySide6 6.12.0 on Python 3.11 that abort the
 interpreter after a while ("deallocating None", "deallocating True or False").
 
+pyproject.toml keeps pip users off that combination (``PySide6-Essentials!=6.12.0`` on
+Python < 3.12); these remain for an installation that gets it anyway (``--no-deps``, a
+distribution's packages, a pinned environment). They run only on exactly that combination
+(:data:`AFFECTED`), and each first checks that the leak is really there.
+
+Upstream: PySide6 6.11.3 does not leak and Python 3.12 makes None, True and False immortal
+(PEP 683), so neither side is fixed by anything newer than 6.12.0 on 3.11 that we know of.
+No upstream report was found to cite; the reproducers are
+tests/gui/test_table_refcounts.py (None) and ``_keep_bools_alive`` below (True/False):
+report them to the Qt for Python tracker (https://bugreports.qt.io, project PYSIDE) with
+those, and put the report's key here.
+
 They patch the interpreter for the whole process, so they are applied once, with the
 other process-wide GUI settings (:func:`ccrgui.gui.runtime.prepare`), not by the module
-that happens to trip over them first. Each one first checks that the leak is really there.
+that happens to trip over them first.
 """
 
 from __future__ import annotations
@@ -12,19 +24,32 @@ import ctypes
 import sys
 from collections.abc import Callable
 
+import PySide6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QStandardItemModel
 
-__all__ = ["apply"]
+__all__ = ["AFFECTED", "affected", "apply"]
+
+AFFECTED = ("6.12.0", (3, 11))  # the PySide6 release and the Python line that leak
 
 _applied: dict[str, bool] | None = None
 
 
+def affected(pyside: str = PySide6.__version__, python: tuple[int, ...] = sys.version_info) -> bool:
+    """Whether this PySide6 on this Python is the combination that leaks."""
+    version, line = AFFECTED
+    return pyside == version and tuple(python[:2]) == line and sys.implementation.name == "cpython"
+
+
 def apply() -> dict[str, bool]:
-    """Apply each work-around whose leak is seen (once per process); which were applied."""
+    """Apply each work-around whose leak is seen (once per process); which were applied.
+    Nothing is even probed outside the affected combination."""
     global _applied
     if _applied is None:
-        _applied = {"bools": _keep_bools_alive(), "none": _keep_none_alive()}
+        if affected():
+            _applied = {"bools": _keep_bools_alive(), "none": _keep_none_alive()}
+        else:
+            _applied = {"bools": False, "none": False}
     return _applied
 
 

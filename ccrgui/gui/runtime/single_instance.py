@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 
 from ...core import paths
+from ...core.filetype import APP_ID
 
 __all__ = [
     "PROTOCOL_VERSION",
@@ -50,9 +51,10 @@ def _user() -> str:
 
 
 def server_name() -> str:
-    """``ccrgui-<hash>``: per user and per state folder, short enough for a Unix socket."""
+    """``<application ID>-<hash>``: per user and per state folder, short enough for a Unix
+    socket."""
     key = f"{_user()}\0{paths.config_dir().resolve()}"
-    return "ccrgui-" + hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
+    return f"{APP_ID}-" + hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
 
 
 @dataclass(frozen=True, slots=True)

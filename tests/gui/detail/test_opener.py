@@ -99,7 +99,8 @@ def test_dropping_ccr_files_on_the_main_window_opens_them(qtbot, samples: Path) 
     data = _mime(samples / "script-forced.ccr")
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     at = QPointF(main.rect().center())
-    enter = QDragEnterEvent(at, Qt.DropAction.CopyAction, data, buttons, mods)
+    # QDragEnterEvent takes a QPoint (QDropEvent a QPointF) on every PySide6 we allow
+    enter = QDragEnterEvent(at.toPoint(), Qt.DropAction.CopyAction, data, buttons, mods)
     QApplication.sendEvent(main, enter)
     assert enter.isAccepted()
     drop = QDropEvent(at, Qt.DropAction.CopyAction, data, buttons, mods)
@@ -117,7 +118,7 @@ def test_a_drag_without_ccr_files_is_refused(qtbot, tmp_path: Path) -> None:
     opener.accept_drops_on(main)
     data = _mime(tmp_path / "photo.png")
     enter = QDragEnterEvent(
-        QPointF(main.rect().center()),
+        main.rect().center(),
         Qt.DropAction.CopyAction,
         data,
         Qt.MouseButton.LeftButton,

@@ -10,12 +10,14 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from ccrgui.core.filetype import APP_ID
 from ccrgui.gui.runtime.single_instance import (
     PROTOCOL_VERSION,
     Handover,
@@ -126,7 +128,9 @@ def test_running_instance_answers_and_the_client_returns_true(first_instance) ->
 def test_name_is_per_user_state_folder(monkeypatch, tmp_path: Path) -> None:
     first = server_name()
     assert first == server_name()
-    assert len(first) < 40  # Unix socket paths are short
+    assert first.startswith(f"{APP_ID}-")  # the one application ID
+    # QLocalServer makes <temp folder>/<name>; a Unix socket path has at most 107 bytes
+    assert len(os.path.join(tempfile.gettempdir(), first).encode()) < 100
     monkeypatch.setenv("CCRGUI_CONFIG_DIR", str(tmp_path / "other"))
     assert server_name() != first
 
