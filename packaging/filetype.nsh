@@ -7,3 +7,6 @@
 !define APP_ID "io.github.ccrgui.ccrgui"
 !define APP_URL "https://github.com/ccrgui/ccrgui"
 !define APP_SUMMARY "Queue, inspect and resubmit Configuration Manager client push requests"
+!define APP_PUBLISHER "The ccrgui developers"
+!define APP_MUTEX "Local\io.github.ccrgui.ccrgui.running"
+!define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\ccrgui"

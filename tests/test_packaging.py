@@ -3,23 +3,22 @@ update-mime-database, groff, makensis (the Windows installer script compiles on 
 PyInstaller build whose ``ccr`` runs, and the sdist and wheel built with ``python -m build``
 and installed (not editable) into a venv, with ``--prefix`` and with ``--user``.
 
-Installs run in temporary folders with the test's own Python packages (PySide6,
-platformdirs) made visible by a ``.pth`` file, so the tests pass alike in a virtual
-environment, as root and as a user: a nested ``venv --system-site-packages`` would see the
-base interpreter's packages, not those of the venv the tests run in."""
+Installs run in temporary folders with the test's own PySide6 and platformdirs made
+visible by a ``.pth`` file, so the tests pass alike in a virtual environment, as root and
+as a user: a nested ``venv --system-site-packages`` would see the base interpreter's
+packages, not those of the venv the tests run in."""
 
 from __future__ import annotations
 
 import email.message
 import email.parser
+import importlib.util
 import json
 import os
 import re
 import shutil
-import site
 import subprocess
 import sys
-import sysconfig
 import tarfile
 import tomllib
 import zipfile
@@ -167,20 +166,23 @@ def _expand(value: str, defines: dict[str, str]) -> str:
 
 
 def test_nsis_registers_exactly_the_filetype_values() -> None:
-    """The installer writes what filetype.windows_registry_values() builds."""
+    """The installer writes what filetype.windows_registry_values() and
+    windows_uninstall_values() build (the Wine test checks the values it really wrote)."""
     defines = _nsis_defines()
     quoted = r'"[^"]*"|\'[^\']*\''
+    install = NSI.read_text().split('Section "Uninstall"')[0]
     written = set()
     for key, name, value in re.findall(
-        rf"^\s*WriteRegStr HKCU ({quoted}) ({quoted}) ({quoted})", NSI.read_text(), re.MULTILINE
+        rf"^\s*WriteRegStr HKCU ({quoted}) ({quoted}) ({quoted})", install, re.MULTILINE
     ):
         key, name, value = (_expand(v[1:-1], defines) for v in (key, name, value))
-        if key.startswith("Software\\Classes\\"):
+        if key.startswith(("Software\\Classes\\", filetype.UNINSTALL_KEY)):
             written.add(filetype.RegValue(key, name, value))
     expected = filetype.windows_registry_values(
         ["$INSTDIR\\ccrgui.exe"],
         '"$INSTDIR\\_internal\\ccrgui\\resources\\icons\\application-x-configmgr-ccr.ico"',
     )
+    expected += filetype.windows_uninstall_values("$INSTDIR", "${VERSION}")
     assert written == set(expected)
 
 
@@ -413,23 +415,28 @@ def _clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def _these_site_packages() -> list[str]:
-    """Where this test run's Python finds PySide6 and platformdirs: a venv's site-packages
-    when the tests run in one, else the interpreter's."""
-    found = [sysconfig.get_path("purelib"), sysconfig.get_path("platlib"), *site.getsitepackages()]
-    return list(dict.fromkeys(p for p in found if Path(p, "PySide6").is_dir()))
+def _our_dependencies(where: Path) -> Path:
+    """A folder holding (as links) the PySide6, shiboken6 and platformdirs this test run
+    uses, and nothing else: in a venv, as root or as a user alike, and never this run's own
+    ccrgui (a nested ``venv --system-site-packages`` would see the base interpreter's
+    packages instead, and a whole site-packages folder would bring a ccrgui along)."""
+    deps = where / "deps"
+    deps.mkdir()
+    for name in ("PySide6", "shiboken6", "platformdirs"):
+        spec = importlib.util.find_spec(name)
+        assert spec and spec.submodule_search_locations, f"{name} is not installed"
+        (deps / name).symlink_to(next(iter(spec.submodule_search_locations)))
+    return deps
 
 
 def _bare_venv(where: Path, *, system_site: bool = False) -> Path:
-    """A venv without pip that also sees this run's packages, one ``.pth`` line each (plain
-    folders: an editable ccrgui installed there is not activated)."""
+    """A venv without pip that also sees this run's dependencies (a ``.pth`` line)."""
     args = ["--without-pip", *(["--system-site-packages"] if system_site else [])]
     _run_ok(sys.executable, "-m", "venv", *args, where)
     python = where / "bin" / "python"
     own = _run_ok(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))")
-    outer = _these_site_packages()
-    assert outer, "PySide6 is not installed where this test's Python finds its packages"
-    Path(own.stdout.strip(), "_outer_packages.pth").write_text("\n".join(outer) + "\n")
+    deps = _our_dependencies(where.parent)
+    Path(own.stdout.strip(), "_test_dependencies.pth").write_text(f"{deps}\n")
     return python
 
 

@@ -47,6 +47,8 @@ __all__ = [
     "MIME_PACKAGE",
     "MIME_TYPE",
     "PROG_ID",
+    "UNINSTALL_KEY",
+    "WINDOWS_MUTEX",
     "FileTypeError",
     "RegValue",
     "Registration",
@@ -65,6 +67,7 @@ __all__ = [
     "unregister_windows",
     "windows_command",
     "windows_registry_values",
+    "windows_uninstall_values",
 ]
 
 # --------------------------------------------------------------------------- the one list
@@ -85,6 +88,11 @@ APP_ICON = APP_ID
 DOC_ICON = MIME_TYPE.replace("/", "-")  # freedesktop icon name of the document type
 GENERIC_ICON = "text-x-generic"
 PROG_ID = "ccrgui.CcrFile"  # Windows ProgID
+PUBLISHER = "The ccrgui developers"
+# Windows: a running ccrgui holds this named mutex; the installer and uninstaller look for
+# it and refuse to replace or remove files that are in use.
+WINDOWS_MUTEX = f"Local\\{APP_ID}.running"
+UNINSTALL_KEY = r"Software\Microsoft\Windows\CurrentVersion\Uninstall\ccrgui"
 MAGIC = "[NT Client Configuration Request]"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 
@@ -160,6 +168,9 @@ def nsis_defines() -> str:
 !define APP_ID "{APP_ID}"
 !define APP_URL "{APP_URL}"
 !define APP_SUMMARY "{APP_SUMMARY}"
+!define APP_PUBLISHER "{PUBLISHER}"
+!define APP_MUTEX "{WINDOWS_MUTEX}"
+!define UNINSTALL_KEY "{UNINSTALL_KEY}"
 """
 
 
@@ -524,6 +535,23 @@ def windows_registry_values(command: Sequence[str], icon: str) -> list[RegValue]
         RegValue(rf"{prog}\shell", "", "open"),
         RegValue(rf"{prog}\shell\open", "", f"Open with {APP_NAME}"),
         RegValue(rf"{prog}\shell\open\command", "", windows_command(command)),
+    ]
+
+
+def windows_uninstall_values(install_dir: str, version: str) -> list[RegValue]:
+    """The "Apps & features" entry the Windows installer writes (string values; it also
+    sets the DWORDs NoModify and NoRepair to 1)."""
+    exe = rf"{install_dir}\{EXECUTABLE}.exe"
+    uninstaller = rf"{install_dir}\uninstall.exe"
+    return [
+        RegValue(UNINSTALL_KEY, "DisplayName", APP_NAME),
+        RegValue(UNINSTALL_KEY, "DisplayVersion", version),
+        RegValue(UNINSTALL_KEY, "Publisher", PUBLISHER),
+        RegValue(UNINSTALL_KEY, "URLInfoAbout", APP_URL),
+        RegValue(UNINSTALL_KEY, "DisplayIcon", f'"{exe}"'),
+        RegValue(UNINSTALL_KEY, "InstallLocation", install_dir),
+        RegValue(UNINSTALL_KEY, "UninstallString", f'"{uninstaller}"'),
+        RegValue(UNINSTALL_KEY, "QuietUninstallString", f'"{uninstaller}" /S'),
     ]
 
 

@@ -87,6 +87,7 @@ def start(argv: Sequence[str]) -> MainWindow | None:
     files = [os.path.abspath(f) for f in args.files]
     if not args.new_instance and send_to_running(files, site=args.site):
         return None
+    _mark_running()
     _setup_logging()
     crash.install()
     prepare()  # PySide work-arounds; garbage collection on the GUI thread only
@@ -104,6 +105,27 @@ def start(argv: Sequence[str]) -> MainWindow | None:
     if files:
         window.open_files(files)
     return window
+
+
+_running_mark: list[int] = []
+
+
+def _mark_running() -> None:
+    """Windows: hold the named mutex the installer and uninstaller look for, so they do
+    not replace or remove the files of a running ccrgui (released when the process ends)."""
+    if sys.platform != "win32":
+        return
+    import ctypes
+
+    from ..core.filetype import WINDOWS_MUTEX
+
+    handle = ctypes.windll.kernel32.CreateMutexW(None, False, WINDOWS_MUTEX)
+    if handle:
+        _running_mark.append(handle)
+    else:
+        log.warning(
+            "could not create the %s mutex (error %d)", WINDOWS_MUTEX, ctypes.GetLastError()
+        )
 
 
 def app_icon() -> QIcon:

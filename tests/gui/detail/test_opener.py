@@ -90,6 +90,21 @@ def test_only_local_ccr_files_are_taken_from_a_drop(samples: Path, tmp_path: Pat
     assert ccr_paths_from_urls(urls) == [str(samples / "minimal.ccr"), str(upper)]
 
 
+def _drag_enter(at: QPointF, data: QMimeData) -> QDragEnterEvent:
+    """A drag entering at ``at``: older PySide6 (6.7) takes only a QPoint, newer ones
+    deprecate the QPoint form for a QPointF."""
+    args = (
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    try:
+        return QDragEnterEvent(at, *args)
+    except TypeError:
+        return QDragEnterEvent(at.toPoint(), *args)
+
+
 def test_dropping_ccr_files_on_the_main_window_opens_them(qtbot, samples: Path) -> None:
     main = QMainWindow()
     qtbot.addWidget(main)
@@ -99,8 +114,7 @@ def test_dropping_ccr_files_on_the_main_window_opens_them(qtbot, samples: Path) 
     data = _mime(samples / "script-forced.ccr")
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     at = QPointF(main.rect().center())
-    # QDragEnterEvent takes a QPoint (QDropEvent a QPointF) on every PySide6 we allow
-    enter = QDragEnterEvent(at.toPoint(), Qt.DropAction.CopyAction, data, buttons, mods)
+    enter = _drag_enter(at, data)
     QApplication.sendEvent(main, enter)
     assert enter.isAccepted()
     drop = QDropEvent(at, Qt.DropAction.CopyAction, data, buttons, mods)
@@ -117,13 +131,7 @@ def test_a_drag_without_ccr_files_is_refused(qtbot, tmp_path: Path) -> None:
     opener = FileOpener(main)
     opener.accept_drops_on(main)
     data = _mime(tmp_path / "photo.png")
-    enter = QDragEnterEvent(
-        main.rect().center(),
-        Qt.DropAction.CopyAction,
-        data,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
+    enter = _drag_enter(QPointF(main.rect().center()), data)
     enter.ignore()
     QApplication.sendEvent(main, enter)
     assert not enter.isAccepted()
