@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import logging.handlers
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
 
     from .main_window import MainWindow
 
-__all__ = ["app_icon", "main", "start"]
+__all__ = ["app_icon", "log_handler", "main", "start"]
 
 log = logging.getLogger("ccrgui")
 
@@ -36,14 +38,25 @@ def _parse_known(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     return p.parse_known_args(list(argv))
 
 
+LOG_MAX_BYTES = 1024 * 1024  # ccrgui.log rotates at 1 MiB ...
+LOG_BACKUPS = 3  # ... keeping ccrgui.log.1 to .3: at most 4 MiB of logs
+
+
+def log_handler(folder: Path) -> logging.Handler:
+    """``<folder>/ccrgui.log``, rotated: a long-running ccrgui never fills the disk, and
+    the newest entries are always in ccrgui.log."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return logging.handlers.RotatingFileHandler(
+        folder / "ccrgui.log", maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+    )
+
+
 def _setup_logging() -> None:
     root = logging.getLogger()
     if any(getattr(h, "ccrgui", False) for h in root.handlers):
         return  # started twice in one process (tests)
     try:
-        folder = paths.log_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(folder / "ccrgui.log", encoding="utf-8")
+        handler = log_handler(paths.log_dir())
     except OSError:
         handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -165,3 +165,29 @@ def test_a_file_that_does_not_exist_is_said_without_a_window_of_dashes(
     assert w.file_opener is not None
     shown = {Path(k).name.casefold() for k in w.file_opener.windows}
     assert shown == {"pc1.ccr"}  # the file that exists opens; the missing one does not
+
+
+def test_log_file_rotates_and_keeps_the_newest_entries(tmp_path: Path) -> None:
+    from ccrgui.gui import app
+
+    handler = app.log_handler(tmp_path / "logs")
+    logger = logging.getLogger("ccrgui.test-rotation")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    record_size = 1000
+    count = (app.LOG_BACKUPS + 2) * app.LOG_MAX_BYTES // record_size  # past every backup
+    try:
+        for i in range(count):
+            logger.info("entry %06d %s", i, "x" * (record_size - 20))
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    logs = sorted(p.name for p in (tmp_path / "logs").iterdir())
+    assert logs == ["ccrgui.log"] + [f"ccrgui.log.{n}" for n in range(1, app.LOG_BACKUPS + 1)]
+    for name in logs:
+        assert (tmp_path / "logs" / name).stat().st_size <= app.LOG_MAX_BYTES
+    newest = (tmp_path / "logs" / "ccrgui.log").read_text()
+    assert f"entry {count - 1:06d}" in newest
+    everything = "".join((tmp_path / "logs" / n).read_text() for n in logs)
+    assert "entry 000000" not in everything  # the oldest went, the disk stays bounded
