@@ -286,7 +286,7 @@ def test_frozen_gui_starts_and_hands_a_file_to_the_running_instance(
     qtbot, frozen: Path, samples: Path
 ) -> None:
     """The built ccrgui imports Qt and its plugins, and finds the running instance."""
-    from ccrgui.gui.single_instance import InstanceServer
+    from ccrgui.gui.runtime.single_instance import InstanceServer
 
     server = InstanceServer()
     assert server.listen(), server.error_string()

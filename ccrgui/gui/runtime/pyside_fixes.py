@@ -35,10 +35,12 @@ AFFECTED = ("6.12.0", (3, 11))  # the PySide6 release and the Python line that l
 _applied: dict[str, bool] | None = None
 
 
-def affected(pyside: str = PySide6.__version__, python: tuple[int, ...] = sys.version_info) -> bool:
-    """Whether this PySide6 on this Python is the combination that leaks."""
+def affected(pyside: str = PySide6.__version__, python: tuple[int, ...] | None = None) -> bool:
+    """Whether this PySide6 on this Python (default: the running ones) is the combination
+    that leaks."""
     version, line = AFFECTED
-    return pyside == version and tuple(python[:2]) == line and sys.implementation.name == "cpython"
+    running = tuple(sys.version_info) if python is None else python
+    return pyside == version and running[:2] == line and sys.implementation.name == "cpython"
 
 
 def apply() -> dict[str, bool]:

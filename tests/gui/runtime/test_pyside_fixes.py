@@ -6,9 +6,9 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from ccrgui.gui import pyside_fixes
+from ccrgui.gui.runtime import pyside_fixes
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_only_pyside_6_12_0_on_python_3_11_is_affected() -> None:
