@@ -38,7 +38,7 @@ from .core.queue import (
 )
 from .core.reach import RPC_PORT, SMB_PORT, check_machines
 from .core.resolve import resolve_site, site_ccm_log
-from .core.resubmit import ResubmitStatus, resubmit, select_by_error, select_by_machine
+from .core.resubmit import ResubmitMode, ResubmitStatus, resubmit, select_by_machine
 from .core.scan import expiring_within, read_box, with_error
 from .core.simulator import SimOutcome
 from .core.site import SiteError
@@ -252,7 +252,7 @@ def cmd_resubmit(args: argparse.Namespace) -> int:
     if args.all:
         chosen = records
     elif code is not None:
-        chosen = select_by_error(records, code)
+        chosen = with_error(records, code)
         if not chosen:
             not_found.append(f"last error {format_code(code)}")
     else:
@@ -271,7 +271,8 @@ def cmd_resubmit(args: argparse.Namespace) -> int:
     forced = not args.no_force and _always_install()
     stop = _CancelOnInterrupt()
     with stop:
-        batch = resubmit(site, chosen, new=args.new, forced=forced, cancelled=stop)
+        mode = ResubmitMode.NEW if args.new else ResubmitMode.RETRY
+        batch = resubmit(site, chosen, mode=mode, forced=forced, cancel=stop)
     for o in batch.outcomes:
         where = f"{o.source} -> {o.destination}" if o.destination else str(o.source)
         print(f"{o.status}  {o.machine}  {where}")

@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from .activity import ActivityEntry, ActivityLog, log_entries
@@ -40,7 +41,7 @@ MAX_LIST_BYTES = 4 * 1024 * 1024  # a name list, not a disk image
 MAX_REPORTED = 15  # names and reasons listed in a queue report
 
 
-class QueueStatus:
+class QueueStatus(StrEnum):
     QUEUED = "queued"
     ALREADY_QUEUED = "already queued"
     FAILED = "failed"
@@ -58,7 +59,7 @@ class BatchInvalid(ValueError):
 @dataclass(frozen=True, slots=True)
 class QueueOutcome:
     machine: str
-    status: str
+    status: QueueStatus
     path: Path | None = None
     reason: str = ""
 

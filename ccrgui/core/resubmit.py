@@ -1,10 +1,10 @@
 """Resubmit failed client push requests: ccrretry.box → ccr.box, exactly once.
 
-Two modes (issue 4):
+Two modes (:class:`ResubmitMode`):
 
-* **Retry now** (default): the retry file itself goes back to ``ccr.box``, keeping its
-  history and 7-day window, byte for byte.
-* **Resubmit as new request** (``mode="new"``): a fresh CCR for that machine is written into
+* **Retry now** (``RETRY``, the default): the retry file itself goes back to ``ccr.box``,
+  keeping its history and 7-day window, byte for byte.
+* **Resubmit as new request** (``NEW``): a fresh CCR for that machine is written into
   ``ccr.box`` (Forced CCR per ``forced``) and the retry file is dropped.
 
 Both, and :func:`undo`, follow the claim protocol of :mod:`ccrgui.core.claim`: the file is
@@ -47,6 +47,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 
 from .activity import ActivityEntry, ActivityLog, current_user
@@ -54,22 +55,21 @@ from .ccr import MAX_FILE_BYTES, CcrRecord, new_request, parse_bytes, serialize
 from .claim import Claim, Recovered, deliver, give_back, recover, take
 from .names import check_machine_name
 from .queue import request_file_name
-from .scan import with_error
 from .site import Site, explain_os_error
 
 __all__ = [
     "BatchResult",
+    "ResubmitMode",
     "ResubmitOutcome",
     "ResubmitStatus",
     "recover_site",
     "resubmit",
-    "select_by_error",
     "select_by_machine",
     "undo",
 ]
 
 
-class ResubmitStatus:
+class ResubmitStatus(StrEnum):
     """What happened to one request (the text a row shows)."""
 
     RESUBMITTED = "resubmitted"  # it is in ccr.box now
@@ -79,10 +79,14 @@ class ResubmitStatus:
     MOVED_BACK = "moved back"  # undo: back in ccrretry.box
 
 
-MODE_RETRY = "resubmit"
-MODE_NEW = "resubmit-new"
-MODE_UNDO = "undo"
-MODE_RECOVER = "recover"
+class ResubmitMode(StrEnum):
+    """What a batch does; the values are the activity log's action names."""
+
+    RETRY = "resubmit"  # the retry file goes back as it is
+    NEW = "resubmit-new"  # a fresh request per machine
+    UNDO = "undo"  # a batch's files back to the retry box
+    RECOVER = "recover"  # a killed run's claim given back
+
 
 ProgressFn = Callable[[int, int, "ResubmitOutcome"], None]
 CancelledFn = Callable[[], bool]
@@ -96,7 +100,7 @@ class ResubmitOutcome:
     machine: str
     source: Path
     destination: Path | None
-    status: str
+    status: ResubmitStatus
     reason: str = ""
     time: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     original: bytes | None = field(default=None, repr=False, compare=False)
@@ -122,7 +126,7 @@ class BatchResult:
     """A batch's outcomes, in the order given; keep it to :func:`undo` the batch."""
 
     site: Site
-    mode: str  # MODE_RETRY, MODE_NEW or MODE_UNDO
+    mode: ResubmitMode
     outcomes: list[ResubmitOutcome] = field(default_factory=list)
     cancelled: bool = False
     not_started: list[Path] = field(default_factory=list)  # left untouched by a cancel
@@ -168,28 +172,26 @@ def resubmit(
     site: Site,
     paths_or_records: Iterable[str | os.PathLike[str] | CcrRecord],
     *,
-    mode: str | None = None,
+    mode: ResubmitMode = ResubmitMode.RETRY,
     forced: bool = True,
     progress: ProgressFn | None = None,
     cancel: CancelledFn | None = None,
-    new: bool = False,
-    cancelled: CancelledFn | None = None,
 ) -> BatchResult:
     """Move each retry-box request back into ``site.pending`` (see the module doc).
 
     ``paths_or_records``: files in ``site.retry``, as paths or as parsed records.
-    ``mode``: ``"retry"`` (default: move the file as it is) or ``"new"`` (write a fresh
-    request per machine, Forced CCR per ``forced``); ``new=True`` is the same as
-    ``mode="new"``. ``progress(done, total, outcome)`` is called after each file;
-    ``cancel()`` (also accepted as ``cancelled``) before each one. Never raises for a
-    file's problem; each file gets an outcome. ValueError for an unknown ``mode``.
+    ``mode``: RETRY (default: move the file as it is) or NEW (write a fresh request per
+    machine, Forced CCR per ``forced``). ``progress(done, total, outcome)`` is called
+    after each file; ``cancel()`` before each one. Never raises for a file's problem;
+    each file gets an outcome. ValueError for another ``mode``.
     """
-    if mode not in (None, "retry", "new"):
-        raise ValueError(f"unknown resubmit mode {mode!r}: use 'retry' or 'new'")
-    new = new or mode == "new"
-    cancelled = cancel if cancel is not None else cancelled
+    if mode not in (ResubmitMode.RETRY, ResubmitMode.NEW):
+        raise ValueError(f"unknown resubmit mode {mode!r}: use ResubmitMode.RETRY or NEW")
+    mode = ResubmitMode(mode)
+    new = mode == ResubmitMode.NEW
+    cancelled = cancel
     items = [_as_item(x) for x in paths_or_records]
-    result = BatchResult(site, MODE_NEW if new else MODE_RETRY)
+    result = BatchResult(site, mode)
     user = current_user()
     retry_box = _norm(site.retry)
     with ActivityLog() as log:
@@ -289,7 +291,7 @@ def _recover(site: Site, log: ActivityLog, user: str) -> list[Recovered]:
                 user=user,
                 site=site.name,
                 site_root=str(site.root),
-                action=MODE_RECOVER,
+                action=ResubmitMode.RECOVER,
                 machine=Path(r.name).stem,
                 source=str(r.box / r.name),
                 destination="",
@@ -432,11 +434,10 @@ def undo(
     *,
     progress: ProgressFn | None = None,
     cancel: CancelledFn | None = None,
-    cancelled: CancelledFn | None = None,
 ) -> BatchResult:
     """Move the batch's requests that still wait in ccr.box back to ccrretry.box.
 
-    ``cancel()`` (also accepted as ``cancelled``) is asked before each file.
+    ``cancel()`` is asked before each file.
 
     Retry-now requests are renamed back (no clobber). For "new request" batches the new
     file is taken out of ccr.box and the original retry file is restored byte for byte.
@@ -445,9 +446,9 @@ def undo(
     """
     site = batch.site
     todo = [o for o in batch.outcomes if o.status == ResubmitStatus.RESUBMITTED]
-    result = BatchResult(site, MODE_UNDO)
+    result = BatchResult(site, ResubmitMode.UNDO)
     user = current_user()
-    cancelled = cancel if cancel is not None else cancelled
+    cancelled = cancel
     with ActivityLog() as log:
         result.recovered = _recover(site, log, user)
         for i, done in enumerate(todo):
@@ -457,7 +458,7 @@ def undo(
                 break
             outcome = _undo_one(done)
             result.outcomes.append(outcome)
-            log.write(_entry(MODE_UNDO, site, outcome, user))
+            log.write(_entry(ResubmitMode.UNDO, site, outcome, user))
             if progress is not None:
                 progress(i + 1, len(todo), outcome)
     result.log_error = log.error
@@ -514,24 +515,18 @@ def _undo_one(done: ResubmitOutcome) -> ResubmitOutcome:
 # --------------------------------------------------------------------------- helpers
 
 
-def _entry(action: str, site: Site, o: ResubmitOutcome, user: str) -> ActivityEntry:
+def _entry(action: ResubmitMode, site: Site, o: ResubmitOutcome, user: str) -> ActivityEntry:
     return ActivityEntry(
         time=o.time,
         user=user,
         site=site.name,
         site_root=str(site.root),
-        action=action,
+        action=str(action),
         machine=o.machine,
         source=str(o.source),
         destination="" if o.destination is None else str(o.destination),
         result=o.status + (f": {o.reason}" if o.reason else ""),
     )
-
-
-def select_by_error(records: Sequence[CcrRecord], code: int) -> list[CcrRecord]:
-    """The records whose last error is ``code`` (unsigned 32-bit), or the same Win32 error,
-    as ``ccr list --error`` selects them."""
-    return with_error(records, code)
 
 
 def select_by_machine(records: Sequence[CcrRecord], name: str) -> list[CcrRecord]:

@@ -14,19 +14,20 @@ from ccrgui.core.activity import read_activity
 from ccrgui.core.ccr import new_request, parse_file, serialize
 from ccrgui.core.resubmit import (
     BatchResult,
+    ResubmitMode,
     ResubmitOutcome,
     ResubmitStatus,
     resubmit,
-    select_by_error,
     select_by_machine,
     undo,
 )
 from ccrgui.core.sandbox import demo_retry_request
-from ccrgui.core.scan import read_box
+from ccrgui.core.scan import read_box, with_error
 from ccrgui.core.site import Site, open_site
 from tests.readonly_dir import unwritable
 
 S = ResubmitStatus
+MODES = {False: ResubmitMode.RETRY, True: ResubmitMode.NEW}
 
 
 @pytest.fixture
@@ -169,9 +170,7 @@ def test_cancel_stops_after_the_current_file(site: Site) -> None:
     def cancel_after_two() -> bool:
         return len(seen) >= 2
 
-    result = resubmit(
-        site, paths, progress=lambda d, t, o: seen.append(d), cancelled=cancel_after_two
-    )
+    result = resubmit(site, paths, progress=lambda d, t, o: seen.append(d), cancel=cancel_after_two)
 
     assert seen == [1, 2]
     assert result.cancelled and not result.ok
@@ -194,7 +193,7 @@ def test_progress_reports_each_outcome(site: Site) -> None:
 def test_new_request_writes_a_fresh_ccr_and_removes_the_retry_file(site: Site) -> None:
     retry_file(site, "PC1", file_name="2097152456.ccr")
 
-    (outcome,) = resubmit(site, read_box(site.retry), new=True).outcomes
+    (outcome,) = resubmit(site, read_box(site.retry), mode=ResubmitMode.NEW).outcomes
 
     assert (outcome.machine, outcome.status, outcome.reason) == ("PC1", S.RESUBMITTED, "")
     assert outcome.destination == site.pending / "PC1.ccr"
@@ -206,7 +205,7 @@ def test_new_request_writes_a_fresh_ccr_and_removes_the_retry_file(site: Site) -
 
 def test_new_request_without_forced(site: Site) -> None:
     src = retry_file(site, "PC1")
-    resubmit(site, [src], new=True, forced=False)
+    resubmit(site, [src], mode=ResubmitMode.NEW, forced=False)
     assert (site.pending / "PC1.ccr").read_bytes() == serialize(new_request("PC1", forced=False))
 
 
@@ -214,7 +213,7 @@ def test_new_request_when_inbox_is_read_only_keeps_the_retry_file(site: Site) ->
     src = retry_file(site, "PC1")
     before = src.read_bytes()
     with unwritable(site.pending):
-        (outcome,) = resubmit(site, [src], new=True).outcomes
+        (outcome,) = resubmit(site, [src], mode=ResubmitMode.NEW).outcomes
     assert outcome.status == S.FAILED and "Could not write PC1.ccr" in outcome.reason
     assert src.read_bytes() == before
     assert os.listdir(site.pending) == []
@@ -223,7 +222,7 @@ def test_new_request_when_inbox_is_read_only_keeps_the_retry_file(site: Site) ->
 def test_new_request_already_queued_leaves_both(site: Site) -> None:
     src = retry_file(site, "PC1", file_name="2097152456.ccr")
     (site.pending / "PC1.ccr").write_bytes(b"pending")
-    (outcome,) = resubmit(site, [src], new=True).outcomes
+    (outcome,) = resubmit(site, [src], mode=ResubmitMode.NEW).outcomes
     assert outcome.status == S.ALREADY_QUEUED
     assert boxes(site) == (["2097152456.ccr"], ["PC1.ccr"])
     assert (site.pending / "PC1.ccr").read_bytes() == b"pending"
@@ -234,7 +233,7 @@ def test_new_request_for_a_file_without_a_usable_name_fails_and_keeps_it(site: S
     (site.retry / "evil.ccr").write_bytes(
         b"[NT Client Configuration Request]\r\nMachine Name=..\\..\\x\r\n"
     )
-    result = resubmit(site, sorted(site.retry.iterdir()), new=True)
+    result = resubmit(site, sorted(site.retry.iterdir()), mode=ResubmitMode.NEW)
     assert [o.status for o in result.outcomes] == [S.FAILED, S.FAILED]
     assert "no Machine Name" in result.outcomes[0].reason
     assert "not allowed" in result.outcomes[1].reason
@@ -244,20 +243,20 @@ def test_new_request_for_a_file_without_a_usable_name_fails_and_keeps_it(site: S
 def test_new_request_source_gone_is_already_processed_and_writes_nothing(site: Site) -> None:
     src = retry_file(site, "PC1")
     src.unlink()
-    (outcome,) = resubmit(site, [src], new=True).outcomes
+    (outcome,) = resubmit(site, [src], mode=ResubmitMode.NEW).outcomes
     assert outcome.status == S.ALREADY_PROCESSED
     assert boxes(site) == ([], [])
 
 
 @pytest.mark.parametrize("new", [False, True])
 def test_undeletable_retry_file_is_not_resubmitted_at_all(site: Site, new: bool) -> None:
-    """Issue 9: a retry file that cannot be taken out of ccrretry.box (read-only box) used
+    """A retry file that cannot be taken out of ccrretry.box (read-only box) used
     to be copied anyway (new request; or across volumes), leaving the request in both
     boxes and a rerun saying "already queued". Now it is claimed first, so nothing moves."""
     src = retry_file(site, "PC1")
     original = src.read_bytes()
     with unwritable(site.retry):
-        (outcome,) = resubmit(site, [src], new=new).outcomes
+        (outcome,) = resubmit(site, [src], mode=MODES[new]).outcomes
     assert outcome.status == S.FAILED
     assert "PC1.ccr" in outcome.reason
     assert boxes(site) == (["PC1.ccr"], [])
@@ -305,7 +304,7 @@ def test_undo_leaves_a_colleagues_newer_request_of_the_same_name_alone(
 ) -> None:
     """The site server took our PC1.ccr, then a colleague queued PC1 again: undo must
     not move the colleague's request out of ccr.box."""
-    batch = resubmit(site, [retry_file(site, "PC1")], new=new)
+    batch = resubmit(site, [retry_file(site, "PC1")], mode=MODES[new])
     (site.pending / "PC1.ccr").unlink()  # processed
     theirs = serialize(new_request("PC1", forced=False))
     (site.pending / "PC1.ccr").write_bytes(theirs)
@@ -339,7 +338,7 @@ def test_undo_into_read_only_retry_box_keeps_the_request_pending(site: Site) -> 
 def test_undo_of_new_requests_restores_the_original_retry_file(site: Site) -> None:
     src = retry_file(site, "PC1", file_name="2097152456.ccr")
     original = src.read_bytes()
-    batch = resubmit(site, read_box(site.retry), new=True)
+    batch = resubmit(site, read_box(site.retry), mode=ResubmitMode.NEW)
     assert boxes(site) == ([], ["PC1.ccr"])
 
     (outcome,) = undo(batch).outcomes
@@ -351,7 +350,7 @@ def test_undo_of_new_requests_restores_the_original_retry_file(site: Site) -> No
 
 def test_undo_of_new_request_that_cannot_be_restored_leaves_it_queued(site: Site) -> None:
     src = retry_file(site, "PC1")
-    batch = resubmit(site, [src], new=True)
+    batch = resubmit(site, [src], mode=ResubmitMode.NEW)
     src.write_bytes(b"a newer retry file")
     (outcome,) = undo(batch).outcomes
     assert outcome.status == S.FAILED
@@ -368,7 +367,7 @@ def test_every_outcome_is_in_the_activity_log(site: Site) -> None:
     (site.pending / "PC2.ccr").write_bytes(b"x")
     batch = resubmit(site, [a, b])
     undo(batch)
-    resubmit(site, [a], new=True)
+    resubmit(site, [a], mode=ResubmitMode.NEW)
 
     entries = read_activity(10)
 
@@ -405,8 +404,8 @@ def test_select_by_machine_and_error(site: Site) -> None:
     assert [r.machine_name for r in select_by_machine(records, "2097152456")] == ["PC1"]
     assert [r.machine_name for r in select_by_machine(records, "PC2")] == ["pc2"]
     assert select_by_machine(records, "PC") == []
-    assert [r.machine_name for r in select_by_error(records, 5)] == ["PC1", "PC3"]
-    assert [r.machine_name for r in select_by_error(records, 0x800706BA)] == ["pc2"]
+    assert [r.machine_name for r in with_error(records, 5)] == ["PC1", "PC3"]
+    assert [r.machine_name for r in with_error(records, 0x800706BA)] == ["pc2"]
 
 
 def test_empty_batch(site: Site) -> None:

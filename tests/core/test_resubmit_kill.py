@@ -42,7 +42,7 @@ def _run_and_get_killed(site: Site, body: str) -> None:
         import os, signal, sys
         from ccrgui.core.scan import list_request_files
         from ccrgui.core.site import open_site
-        from ccrgui.core.resubmit import resubmit
+        from ccrgui.core.resubmit import ResubmitMode, resubmit
         import ccrgui.core.claim as claim
         site = open_site(sys.argv[1])
         def die():
@@ -113,7 +113,7 @@ def test_killed_during_new_requests_leaves_neither_loss_nor_duplicate(site: Site
                     die()  # the new request is in ccr.box, the old one not released
             real_unlink(path)
         claim.os.unlink = unlink_or_die
-        resubmit(site, list_request_files(site.retry), new=True)
+        resubmit(site, list_request_files(site.retry), mode=ResubmitMode.NEW)
         """,
     )
     retry = {p.stem for p in site.retry.iterdir() if not p.name.startswith(".")}

@@ -35,7 +35,7 @@ def site(tmp_path: Path) -> Site:
 # renames themselves. Worker 1 goes backwards to cross the others.
 WORKER = """
 import json, os, sys, time
-from ccrgui.core.resubmit import resubmit
+from ccrgui.core.resubmit import ResubmitMode, resubmit
 from ccrgui.core.scan import list_request_files
 from ccrgui.core.site import open_site
 root, gate, index, new = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "new"
@@ -46,7 +46,7 @@ if index == 1:
 open(gate + f".ready.{index}", "w").close()
 while not os.path.exists(gate):
     time.sleep(0.0005)
-result = resubmit(site, paths, new=new)
+result = resubmit(site, paths, mode=ResubmitMode.NEW if new else ResubmitMode.RETRY)
 print(json.dumps([[o.machine, o.status] for o in result.outcomes]))
 """
 

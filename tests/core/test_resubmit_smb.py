@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from ccrgui.core.resubmit import ResubmitStatus, resubmit, undo
+from ccrgui.core.resubmit import ResubmitMode, ResubmitStatus, resubmit, undo
 from ccrgui.core.sandbox import demo_retry_request
 from ccrgui.core.scan import read_box
 from ccrgui.core.site import SiteError, open_site
@@ -56,7 +56,7 @@ def test_resubmit_and_undo_over_smb_move_the_same_bytes(smb_site: SambaShare) ->
 def test_resubmit_new_over_smb(smb_site: SambaShare) -> None:
     _put(smb_site, "PC1")
     site = open_site(smb_site.client_root)
-    (outcome,) = resubmit(site, read_box(site.retry), new=True).outcomes
+    (outcome,) = resubmit(site, read_box(site.retry), mode=ResubmitMode.NEW).outcomes
     assert outcome.status == ResubmitStatus.RESUBMITTED, outcome.reason
     on_server = smb_site.server_root / "inboxes"
     assert os.listdir(on_server / "ccr.box") == ["PC1.ccr"]

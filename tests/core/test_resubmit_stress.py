@@ -40,7 +40,7 @@ WORKER_TIMEOUT = 60.0
 # then resubmits; odd workers go backwards to cross the others.
 WORKER = """
 import os, sys, time
-from ccrgui.core.resubmit import resubmit
+from ccrgui.core.resubmit import ResubmitMode, resubmit
 from ccrgui.core.scan import list_request_files
 from ccrgui.core.site import open_site
 root, gate, index, new = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "new"
@@ -51,7 +51,7 @@ if index % 2:
 open(f"{gate}.ready.{index}", "w").close()
 while not os.path.exists(gate):
     time.sleep(0.0005)
-resubmit(site, paths, new=new)
+resubmit(site, paths, mode=ResubmitMode.NEW if new else ResubmitMode.RETRY)
 """
 
 

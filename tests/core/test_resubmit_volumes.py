@@ -24,7 +24,7 @@ import pytest
 
 from ccrgui.core import claim
 from ccrgui.core.ccr import new_request, serialize
-from ccrgui.core.resubmit import ResubmitStatus, recover_site, resubmit, undo
+from ccrgui.core.resubmit import ResubmitMode, ResubmitStatus, recover_site, resubmit, undo
 from ccrgui.core.sandbox import demo_retry_request
 from ccrgui.core.site import Site, open_site
 
@@ -164,7 +164,7 @@ def test_mode_new_and_cancel_are_accepted(site: Site) -> None:
         asked.append(1)
         return len(asked) > 2  # asked before each file: stop before the third
 
-    result = resubmit(site, paths, mode="new", forced=False, cancel=cancel)
+    result = resubmit(site, paths, mode=ResubmitMode.NEW, forced=False, cancel=cancel)
 
     assert [o.status for o in result.outcomes] == [S.RESUBMITTED, S.RESUBMITTED]
     assert result.cancelled and result.not_started == paths[2:]
@@ -180,7 +180,7 @@ def test_mode_new_and_cancel_are_accepted(site: Site) -> None:
 def test_mode_retry_is_the_default(site: Site) -> None:
     src = _retry_file(site, "PC1")
     original = src.read_bytes()
-    (outcome,) = resubmit(site, [src], mode="retry").outcomes
+    (outcome,) = resubmit(site, [src], mode=ResubmitMode.RETRY).outcomes
     assert outcome.status == S.RESUBMITTED
     assert (site.pending / "PC1.ccr").read_bytes() == original  # moved, not rewritten
 
@@ -188,5 +188,5 @@ def test_mode_retry_is_the_default(site: Site) -> None:
 def test_unknown_mode_is_refused_before_touching_anything(site: Site) -> None:
     src = _retry_file(site, "PC1")
     with pytest.raises(ValueError, match="unknown resubmit mode"):
-        resubmit(site, [src], mode="later")
+        resubmit(site, [src], mode="later")  # type: ignore[arg-type]
     assert src.exists() and _listing(site.pending) == []

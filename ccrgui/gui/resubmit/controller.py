@@ -36,7 +36,7 @@ from PySide6.QtWidgets import QWidget
 
 from ...core.ccr import CcrRecord
 from ...core.config import Config, ConfigError, load_config, save_config
-from ...core.resubmit import BatchResult, ResubmitOutcome, resubmit, undo
+from ...core.resubmit import BatchResult, ResubmitMode, ResubmitOutcome, resubmit, undo
 from ...core.site import BoxKind, Site, open_site, path_key, same_path
 from ..box.rows import RowOutcome
 from ..icons import action_icon
@@ -174,12 +174,12 @@ class ResubmitController(QObject):
 
     def resubmit_new(self) -> ConfirmDialog | None:
         """ "Resubmit as new request…": always asks, with that mode chosen."""
-        return self.resubmit("new")
+        return self.resubmit(ResubmitMode.NEW)
 
-    def resubmit(self, mode: str | None = None) -> ConfirmDialog | None:
-        """Ctrl+R (``mode`` None: retry now, asking above ``confirm_over`` rows) or
-        "Resubmit as new request…" (``mode="new"``: always asks). Returns the
-        confirmation dialog when one was opened."""
+    def resubmit(self, mode: ResubmitMode = ResubmitMode.RETRY) -> ConfirmDialog | None:
+        """Ctrl+R (RETRY: asking above ``confirm_over`` rows) or "Resubmit as new
+        request…" (NEW: always asks). Returns the confirmation dialog when one was
+        opened."""
         site = self._retry_site()
         if site is None or self.running is not None:
             return None
@@ -191,7 +191,7 @@ class ResubmitController(QObject):
         except ConfigError as exc:
             self.status.emit(str(exc), 10000)
             cfg = Config()
-        ask = mode == "new" or (cfg.confirm_over > 0 and len(records) > cfg.confirm_over)
+        ask = mode == ResubmitMode.NEW or (cfg.confirm_over > 0 and len(records) > cfg.confirm_over)
         scope = (
             f"{len(records):,} selected"
             if selected
@@ -200,7 +200,7 @@ class ResubmitController(QObject):
             else f"all {len(records):,}"
         )
         if not ask:
-            self.start(site, records, mode="retry", forced=cfg.always_install, scope=scope)
+            self.start(site, records, mode=mode, forced=cfg.always_install, scope=scope)
             return None
         dlg = ConfirmDialog(
             self._parent,
@@ -208,7 +208,7 @@ class ResubmitController(QObject):
             selected=selected,
             site_name=site.name,
             machines=[r.machine_label for r in records],
-            mode=mode or "retry",
+            mode=mode,
             forced=cfg.always_install,
             filtered=self.table.filter_description(),
         )
@@ -254,7 +254,12 @@ class ResubmitController(QObject):
         except ConfigError:
             forced = True
         self.start(
-            site, [record], mode="retry", forced=forced, scope=record.machine_label, detail=detail
+            site,
+            [record],
+            mode=ResubmitMode.RETRY,
+            forced=forced,
+            scope=record.machine_label,
+            detail=detail,
         )
 
     def start(
@@ -262,7 +267,7 @@ class ResubmitController(QObject):
         site: Site | Callable[[], Site],
         records: Sequence[CcrRecord],
         *,
-        mode: str,
+        mode: ResubmitMode,
         forced: bool,
         scope: str = "",
         detail: QWidget | None = None,
@@ -282,7 +287,7 @@ class ResubmitController(QObject):
                 cancel=cancelled,
             )
 
-        title = "Resubmitting as new requests" if mode == "new" else "Resubmitting"
+        title = "Resubmitting as new requests" if mode == ResubmitMode.NEW else "Resubmitting"
         self._run("resubmit", work, title, len(items), keys, scope=scope, detail=detail)
 
     # ------------------------------------------------------------------ undo

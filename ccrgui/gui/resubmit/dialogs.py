@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.resubmit import MODE_UNDO, BatchResult, ResubmitStatus
+from ...core.resubmit import BatchResult, ResubmitMode, ResubmitStatus
 from .report import row_outcome
 
 __all__ = [
@@ -41,12 +41,12 @@ __all__ = [
 NAMES_SHOWN = 6  # machine names listed in the confirmation
 
 MODE_TEXT = {
-    "retry": (
+    ResubmitMode.RETRY: (
         "Retry now",
         "Move each file back into ccr.box as it is: the site server tries it at once, "
         "keeping its history and its 7-day window.",
     ),
-    "new": (
+    ResubmitMode.NEW: (
         "Resubmit as new request",
         "Write a fresh request for each machine into ccr.box and remove the retry file: "
         "attempts start again and the 7-day window restarts.",
@@ -59,7 +59,7 @@ MODE_TEXT = {
 
 @dataclass(frozen=True, slots=True)
 class ResubmitChoice:
-    mode: str  # "retry" or "new"
+    mode: ResubmitMode  # RETRY or NEW
     forced: bool  # Forced CCR on new requests
     dont_ask: bool  # stop asking (Config.confirm_over = 0)
 
@@ -78,7 +78,7 @@ class ConfirmDialog(QDialog):
         selected: bool,
         site_name: str,
         machines: Sequence[str],
-        mode: str = "retry",
+        mode: ResubmitMode = ResubmitMode.RETRY,
         forced: bool = True,
         filtered: str = "",
     ) -> None:
@@ -112,15 +112,18 @@ class ConfirmDialog(QDialog):
         self.names.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.modes = QButtonGroup(self)
-        self.retry_radio = QRadioButton(f"&{MODE_TEXT['retry'][0]}")
+        self.retry_radio = QRadioButton(f"&{MODE_TEXT[ResubmitMode.RETRY][0]}")
         self.new_radio = QRadioButton("Resubmit as &new request")
         layout = QVBoxLayout(self)
         layout.addWidget(self.question)
         layout.addWidget(self.scope)
         layout.addWidget(self.names)
         layout.addSpacing(6)
-        for key, radio in (("retry", self.retry_radio), ("new", self.new_radio)):
-            radio.setObjectName(f"mode_{key}")
+        for key, name, radio in (
+            (ResubmitMode.RETRY, "mode_retry", self.retry_radio),
+            (ResubmitMode.NEW, "mode_new", self.new_radio),
+        ):
+            radio.setObjectName(name)
             self.modes.addButton(radio)
             help_label = QLabel(MODE_TEXT[key][1])
             help_label.setWordWrap(True)
@@ -151,17 +154,17 @@ class ConfirmDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        (self.new_radio if mode == "new" else self.retry_radio).setChecked(True)
-        self.modes.buttonToggled.connect(lambda *_a: self._mode_changed())
+        (self.new_radio if mode == ResubmitMode.NEW else self.retry_radio).setChecked(True)
+        self.modes.buttonToggled.connect(self._mode_changed)
         self._mode_changed()
         self.setMinimumWidth(520)
 
     @property
-    def mode(self) -> str:
-        return "new" if self.new_radio.isChecked() else "retry"
+    def mode(self) -> ResubmitMode:
+        return ResubmitMode.NEW if self.new_radio.isChecked() else ResubmitMode.RETRY
 
     def _mode_changed(self) -> None:
-        self.forced_box.setEnabled(self.mode == "new")
+        self.forced_box.setEnabled(self.mode == ResubmitMode.NEW)
         self.ok_button.setText(f"{MODE_TEXT[self.mode][0]} ({self.count:,})")
 
     def accept(self) -> None:
@@ -232,7 +235,7 @@ class ResultsDialog(QDialog):
             if result.failed
             else QStyle.StandardPixmap.SP_MessageBoxInformation
         )
-        what = "Undo" if result.mode == MODE_UNDO else "Resubmit"
+        what = "Undo" if result.mode == ResubmitMode.UNDO else "Resubmit"
         self.summary = QLabel(f"<b>{what} on {_html(result.site.name)}: {result.summary()}</b>")
         self.summary.setObjectName("resultsSummary")
         self.summary.setWordWrap(True)

@@ -3,7 +3,7 @@ outcome. No Qt."""
 
 from __future__ import annotations
 
-from ...core.resubmit import MODE_NEW, BatchResult, ResubmitOutcome, ResubmitStatus
+from ...core.resubmit import BatchResult, ResubmitMode, ResubmitOutcome, ResubmitStatus
 from ..box.rows import OutcomeKind, RowOutcome
 
 __all__ = ["row_outcome", "status_text"]
@@ -33,7 +33,7 @@ def status_text(result: BatchResult, undo: bool, scope: str = "") -> str:
     site = result.site.name
     if undo:
         return f"Undo on {site}: {result.summary()}."
-    how = "as new requests" if result.mode == MODE_NEW else ""
+    how = "as new requests" if result.mode == ResubmitMode.NEW else ""
     where = f" ({scope})" if scope else ""
     text = f"Resubmit {how}{where} on {site}: {result.summary()}.".replace("  ", " ")
     if result.failed:
