@@ -21,6 +21,7 @@ pass. The full load into the table (GUI) is measured by bench/bench_gui_load.py.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import subprocess
@@ -160,6 +161,9 @@ def bench_size(tmp: Path, count: int, rounds: int) -> list[tuple[str, float, flo
 
 
 def main() -> int:
+    # the garbage-collection policy of both entry points (ccr's main and the GUI's
+    # runtime): records hold no cycles, and the collector would re-walk them all
+    gc.disable()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000,50000")
     ap.add_argument("--rounds", type=int, default=3)

@@ -18,7 +18,6 @@ cross all three.
 
 from __future__ import annotations
 
-import gc
 import os
 import threading
 import time
@@ -114,32 +113,6 @@ def _read(path: str) -> _Read:
             return fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return exc
-
-
-_gc_lock = threading.Lock()
-_gc_holders = 0
-_gc_was_enabled = True
-
-
-class _GcPaused:
-    """Cyclic GC off while a scan builds thousands of objects that all survive (it would
-    otherwise re-walk them again and again: half the parse time at 10k files). Records
-    hold no reference cycles; reference counting still frees everything as usual."""
-
-    def __enter__(self) -> None:
-        global _gc_holders, _gc_was_enabled
-        with _gc_lock:
-            if _gc_holders == 0:
-                _gc_was_enabled = gc.isenabled()
-                gc.disable()
-            _gc_holders += 1
-
-    def __exit__(self, *exc: object) -> None:
-        global _gc_holders
-        with _gc_lock:
-            _gc_holders -= 1
-            if _gc_holders == 0 and _gc_was_enabled:
-                gc.enable()
 
 
 class BoxScanner:
@@ -257,8 +230,7 @@ class BoxScanner:
         self, chunk_size: int, chunk_seconds: float, cancelled: Callable[[], bool]
     ) -> Iterator[ScanDiff]:
         started = self.clock()
-        with _GcPaused():  # 10,000 new tuples would start collections of every record held
-            listing = self._list()
+        listing = self._list()
         now_ns = int(self.clock() * 1e9)
         removed = [f for f in self._records if f not in listing]
         for f in removed:
@@ -277,26 +249,25 @@ class BoxScanner:
             return
         diff = ScanDiff(total=total)
         last_yield = time.monotonic()
-        with _GcPaused():
-            for done, (path, data) in enumerate(self._read_all(to_read), 1):
-                if cancelled():
-                    diff.done = done - 1
-                    yield diff
-                    return
-                if isinstance(data, OSError):
-                    self._unreadable(path, data)  # raises BoxUnreachable if the box went
-                    data_or_none: bytes | None = None
-                else:
-                    data_or_none = data
-                self._take(path, listing[path], data_or_none, data, now_ns, diff)
-                diff.done = done
-                if (
-                    len(diff.added) + len(diff.changed) >= chunk_size
-                    or time.monotonic() - last_yield >= chunk_seconds
-                ):
-                    yield diff
-                    diff = ScanDiff(total=total, done=done)
-                    last_yield = time.monotonic()
+        for done, (path, data) in enumerate(self._read_all(to_read), 1):
+            if cancelled():
+                diff.done = done - 1
+                yield diff
+                return
+            if isinstance(data, OSError):
+                self._unreadable(path, data)  # raises BoxUnreachable if the box went
+                data_or_none: bytes | None = None
+            else:
+                data_or_none = data
+            self._take(path, listing[path], data_or_none, data, now_ns, diff)
+            diff.done = done
+            if (
+                len(diff.added) + len(diff.changed) >= chunk_size
+                or time.monotonic() - last_yield >= chunk_seconds
+            ):
+                yield diff
+                diff = ScanDiff(total=total, done=done)
+                last_yield = time.monotonic()
         diff.final = True
         self._finished(started)
         yield diff
