@@ -267,6 +267,20 @@ def test_frozen_folder_holds_gui_cli_and_resources(frozen: Path) -> None:
         assert (bundled / png.relative_to(ICONS)).read_bytes() == png.read_bytes()
 
 
+def test_frozen_folder_leaves_out_what_the_app_does_not_use(frozen: Path) -> None:
+    """No GTK3 theme (nor GTK itself), Wayland, EGLFS, other embedded platforms, TLS or
+    unused image formats, no Qt translations; X11, offscreen and SVG stay."""
+    names = {p.name for p in frozen.rglob("*")}
+    plugins = frozen / "_internal" / "PySide6" / "Qt" / "plugins"
+    for gone in ("libqgtk3.so", "libqwayland.so", "libqeglfs.so", "libqvnc.so", "libqjpeg.so"):
+        assert gone not in names, gone
+    assert not [n for n in names if n.startswith(("libgtk-3", "libQt6Wayland", "libQt6EglFS"))]
+    assert not (plugins / "tls").exists() and not (plugins / "generic").exists()
+    assert not (frozen / "_internal" / "PySide6" / "Qt" / "translations").exists()
+    for kept in ("platforms/libqxcb.so", "platforms/libqoffscreen.so", "imageformats/libqsvg.so"):
+        assert (plugins / kept).is_file(), kept
+
+
 def test_frozen_ccr_reports_its_version(frozen: Path) -> None:
     result = _run(frozen / "ccr", "--version")
     assert result.returncode == 0, result.stderr
