@@ -122,6 +122,7 @@ class SiteSimulator:
         self._lock = SiteLock(self.inproc / ".simulator.lock")
         self.log_error: str | None = None  # why the last ccm.log write failed
         self._last_logged = datetime.min  # ccm.log's times only go forward
+        self._index: _RetryIndex | None = None  # machine -> retry file, for one pick-up
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -172,6 +173,7 @@ class SiteSimulator:
     def pick_up(self, stop: threading.Event | None = None) -> list[SimOutcome]:
         """Process what waits in ``ccr.box`` now (and anything left in ``Inproc``)."""
         self.inproc.mkdir(exist_ok=True)
+        self._index = None  # the retry box is listed again, at the first request
         outcomes = [self._one(p, claim=False) for p in self._requests(self.inproc)]
         waiting = self._requests(self.site.pending)
         if waiting:
@@ -280,6 +282,8 @@ class SiteSimulator:
             self._log(ccmtrace.installed_lines(request_id, machine, self.account), worker=True)
             if existing is not None:
                 _unlink(Path(existing.file))
+                if self._index is not None:
+                    self._index.drop(machine)
             _unlink(path)
             return SimOutcome(INSTALLED, machine, path.name, None, attempts)
         ip = rec.ip_addresses[0] if rec.ip_addresses else machine_ip(machine)
@@ -298,6 +302,8 @@ class SiteSimulator:
             # a ResourceID-named request (2097152456.ccr) keeps its name, as CCM does
             name = path.name if path.stem.isdigit() else f"{machine}.ccr"
             written = self._store(serialize(doc), name, existing)
+            if self._index is not None:
+                self._index.put(machine, written)
         except ValueError as exc:
             return self._set_aside(path, str(exc))
         except OSError as exc:  # stays in Inproc: the next pass tries again
@@ -310,17 +316,15 @@ class SiteSimulator:
     def _retry_file_for(self, machine: str) -> CcrRecord | None:
         """The retry file already held for ``machine``: ``MACHINE.ccr``, or a file named
         by a ResourceID (all digits) whose Machine Name is ``machine``."""
+        if self._index is None:
+            self._index = _RetryIndex(self._requests(self.site.retry))
         want = machine.casefold()
-        for path in self._requests(self.site.retry):
-            stem = path.stem
-            if stem.casefold() != want and not stem.isdigit():
-                continue
-            rec = _read(path)
-            if rec is not None and (rec.machine_name or "").casefold() == want:
-                return rec
-            if rec is not None and stem.casefold() == want and rec.machine_name is None:
-                return rec
-        return None
+        path = self._index.get(want)
+        rec = None if path is None else _read(path)
+        if path is None or rec is None:
+            return None
+        held = (rec.machine_name or "").casefold()
+        return rec if held == want or (not held and path.stem.casefold() == want) else None
 
     def _store(self, data: bytes, name: str, existing: CcrRecord | None) -> Path:
         """Write the retry file ``name``; an existing one for the machine is replaced (under
@@ -375,6 +379,32 @@ class SiteSimulator:
             self.log_error = None
         except OSError as exc:  # the inboxes still work; the caller shows log_error
             self.log_error = f"cannot write {self.log_path}: {exc.strerror or exc}"
+
+
+class _RetryIndex:
+    """Which retry file holds which machine, for one pick-up pass: the box listed and its
+    ResourceID-named files read once, not once per request (500 requests against 10,000
+    retry files took minutes), then kept up to date by the pass's own writes."""
+
+    def __init__(self, files: list[Path]) -> None:
+        self._by_machine: dict[str, Path] = {}
+        for path in files:
+            if path.stem.isdigit():
+                rec = _read(path)
+                if rec is not None and rec.machine_name:
+                    self._by_machine.setdefault(rec.machine_name.casefold(), path)
+        for path in files:  # MACHINE.ccr is the one the site server writes
+            if not path.stem.isdigit():
+                self._by_machine[path.stem.casefold()] = path
+
+    def get(self, machine: str) -> Path | None:
+        return self._by_machine.get(machine.casefold())
+
+    def put(self, machine: str, path: Path) -> None:
+        self._by_machine[machine.casefold()] = path
+
+    def drop(self, machine: str) -> None:
+        self._by_machine.pop(machine.casefold(), None)
 
 
 def _read(path: Path) -> CcrRecord | None:

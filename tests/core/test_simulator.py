@@ -220,6 +220,19 @@ def test_new_request_for_a_machine_in_retry_updates_that_file(
     assert rec.latest_processing_attempt == clock.now and outcome.attempts == 41
 
 
+def test_two_requests_for_one_machine_in_one_pass_make_one_retry_file(
+    site: Site, sim: SiteSimulator
+) -> None:
+    request = b"[NT Client Configuration Request]\r\nMachine Name=LAB-OFF-5\r\n"
+    (site.pending / "2097152001.ccr").write_bytes(request)  # by ResourceID, and by name
+    (site.pending / "LAB-OFF-5.ccr").write_bytes(request)
+
+    assert [o.attempts for o in sim.pick_up()] == [1, 2]
+
+    assert names(site.retry) == ["2097152001.ccr"]
+    assert parse_file(site.retry / "2097152001.ccr").attempts == 2
+
+
 def test_a_machine_that_installs_takes_its_retry_file_with_it(
     site: Site, sim: SiteSimulator
 ) -> None:
