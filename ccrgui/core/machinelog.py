@@ -147,27 +147,38 @@ class MachineLog:
         self._selector = _Selector(self.query)
         self._carry = b""
         self._cursor: LogCursor | None = None
+        self.done_bytes = 0  # progress of the current read()
+        self.total_bytes = 0
 
     def read(self) -> Iterator[list[LogEntry]]:
+        self.done_bytes = self.total_bytes = 0
         if self._cursor is None:
             paths = log_files(self.log)
+            self.total_bytes = sum(_size(p) for p in paths)
             for path in paths[:-1]:
                 yield from self._read_file(LogCursor(path))
                 self._carry = b""  # an entry is written whole: the tail is not continued
             self._cursor = LogCursor(paths[-1])
         elif self._cursor.rolled_over():
             old = find_file(self.log.parent, rolled_name(self.log))
+            self.total_bytes = _size(self.log)
             if old is not None:
+                self.total_bytes += max(0, _size(old) - self._cursor.offset)
                 moved = LogCursor(old, self._cursor.offset, self._cursor.head)
                 moved.encoding = self._cursor.encoding
                 if not moved.rolled_over():
                     yield from self._read_file(moved)
             self._carry = b""
             self._cursor = LogCursor(self.log)
+        else:
+            self.total_bytes = max(0, _size(self.log) - self._cursor.offset)
         yield from self._read_file(self._cursor)
 
     def _read_file(self, cursor: LogCursor) -> Iterator[list[LogEntry]]:
+        start = cursor.offset
         for chunk in read_chunks(cursor, self.chunk_size):
+            self.done_bytes += cursor.offset - start
+            start = cursor.offset
             found = self.feed(chunk)
             if found:
                 yield found
@@ -202,6 +213,13 @@ class MachineLog:
             if not self._selector.open:
                 return b
         return end
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def machine_entries(log: Path, name: str) -> Iterator[LogEntry]:

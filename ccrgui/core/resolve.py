@@ -12,7 +12,7 @@ from .config import Config, load_config
 from .sandbox import ensure_sandbox
 from .site import Site, open_site
 
-__all__ = ["ENV_SITE", "resolve_site", "site_ccm_log"]
+__all__ = ["ENV_SITE", "ccm_log_location", "resolve_site", "site_ccm_log"]
 
 ENV_SITE = "CCRGUI_SITE"
 
@@ -37,21 +37,27 @@ def resolve_site(arg: str | None = None, cfg: Config | None = None) -> Site:
 def site_ccm_log(site: Site, cfg: Config | None = None) -> Path:
     """Where ``site``'s ccm.log is: the site's own setting (a file, or the folder holding
     ccm.log), else ``<inbox root>/../Logs/ccm.log``."""
+    return ccm_log_location(site.root, site.name, cfg)
+
+
+def ccm_log_location(inbox_root: Path, site_name: str, cfg: Config | None = None) -> Path:
+    """:func:`site_ccm_log` for a site known by its inbox root and name. Touches the disk
+    (case-insensitive lookups): call it off the GUI thread."""
     cfg = cfg if cfg is not None else _maybe_config()
-    entry = cfg.find_site(site.name) if cfg else None
-    if entry is not None and entry.ccm_log and _same_site(entry.root, site):
+    entry = cfg.find_site(site_name) if cfg and site_name else None
+    if entry is not None and entry.ccm_log and _same_root(entry.root, inbox_root):
         configured = Path(entry.ccm_log).expanduser()
         if configured.is_dir():
             return find_file(configured, LOG_NAME) or configured / LOG_NAME
         return configured
-    return default_log_path(site.root)
+    return default_log_path(inbox_root)
 
 
-def _same_site(root: str, site: Site) -> bool:
+def _same_root(root: str, inbox_root: Path) -> bool:
     given = Path(root).expanduser()
-    return given in (site.root, site.root.parent) or given.resolve() in (
-        site.root.resolve(),
-        site.root.parent.resolve(),
+    return given in (inbox_root, inbox_root.parent) or given.resolve() in (
+        inbox_root.resolve(),
+        inbox_root.parent.resolve(),
     )
 
 

@@ -23,6 +23,7 @@ _STANDARD = {
     "folder": QStyle.StandardPixmap.SP_DirOpenIcon,  # Show in folder
     "site": QStyle.StandardPixmap.SP_DriveNetIcon,  # Open site
     "help": QStyle.StandardPixmap.SP_DialogHelpButton,
+    "check": QStyle.StandardPixmap.SP_ComputerIcon,  # Check reachability
 }
 
 _cache: dict[str, QIcon] = {}
@@ -30,7 +31,7 @@ _cache: dict[str, QIcon] = {}
 
 def action_icon(kind: str) -> QIcon:
     """The icon for ``kind``: one of new, open, refresh, export, settings, folder, site,
-    undo, help, resubmit."""
+    undo, help, resubmit, check."""
     icon = _cache.get(kind)
     if icon is None:
         if kind == "resubmit":

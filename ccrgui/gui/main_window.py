@@ -41,6 +41,7 @@ from ..core.sandbox import ensure_sandbox
 from ..core.simulator import SimOutcome
 from ..core.site import Site, SiteError
 from .box.view import BoxView
+from .check.controller import CheckController
 from .demo_server import DemoServer
 from .detail.opener import FileOpener
 from .dialogs.activity import ActivityWindow
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self._body)
         self.box_view = BoxView(self, poll_seconds=_poll_seconds())
         self.resubmit_ui = ResubmitController(self.box_view, self)
+        self.check_ui = CheckController(self.box_view, self)
         self.file_opener = FileOpener(self)
         self.activity_window: ActivityWindow | None = None
         self.demo_server = DemoServer(self)
@@ -188,7 +190,8 @@ class MainWindow(QMainWindow):
         self.act_resubmit = self.resubmit_ui.act_resubmit
         self.act_resubmit_new = self.resubmit_ui.act_resubmit_new
         self.act_undo = self.resubmit_ui.act_undo
-        for act in (self.act_resubmit, self.act_resubmit_new, self.act_undo):
+        self.act_check = self.check_ui.act_check
+        for act in (self.act_resubmit, self.act_resubmit_new, self.act_undo, self.act_check):
             self.addAction(act)  # their shortcuts work anywhere in the window
         self.act_refresh = self._action(
             "Re&fresh",
@@ -271,6 +274,8 @@ class MainWindow(QMainWindow):
         self.menu_actions.addAction(self.act_resubmit_new)
         self.menu_actions.addSeparator()
         self.menu_actions.addAction(self.act_undo)
+        self.menu_actions.addSeparator()
+        self.menu_actions.addAction(self.act_check)
         self.menu_view = mb.addMenu("&View")
         for a in (
             self.act_refresh,
@@ -322,6 +327,11 @@ class MainWindow(QMainWindow):
         self.act_export.setEnabled(True)
         for act in (resubmit.act_resubmit, resubmit.act_resubmit_new, resubmit.act_undo):
             view.add_context_action(act)
+        # reachability: the selection from the table, one machine from a detail window
+        check = self.check_ui
+        view.add_context_action(check.act_check)
+        check.status.connect(self.statusBar().showMessage)
+        opener.check_requested.connect(check.check_for)
         # resubmit: what it may act on, what it says
         view.targets_changed.connect(resubmit.update_actions)
         self.site_changed.connect(resubmit.update_actions)

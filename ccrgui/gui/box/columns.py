@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from ...core.ccr import time_left
 from ...core.errors import ErrorInfo, describe
+from ...core.reach import Reachability, advice
 
 __all__ = [
     "COLUMNS",
@@ -19,6 +20,8 @@ __all__ = [
     "error_info",
     "error_label",
     "expiry_text",
+    "reach_text",
+    "reach_tip",
     "search_words",
 ]
 
@@ -49,6 +52,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("file", "File", "File name in the box", 140),
     Column("modified", "Modified", "When the file last changed", 130),
     Column("outcome", "Outcome", "What the last resubmit or undo did with this request", 260),
+    Column(
+        "reachable",
+        "Reachable",
+        "Whether the machine answered a Check (DNS, SMB 445, RPC 135), and when",
+        150,
+    ),
 )
 (
     COL_MACHINE,
@@ -63,6 +72,7 @@ COLUMNS: tuple[Column, ...] = (
     COL_FILE,
     COL_MODIFIED,
     COL_OUTCOME,
+    COL_REACHABLE,
 ) = range(len(COLUMNS))
 
 
@@ -107,3 +117,21 @@ def expiry_text(expires_at: datetime | None, now: datetime) -> str:
     if hours:
         return f"in {hours} h" + (f" {minutes} min" if minutes else "")
     return f"in {max(minutes, 1)} min"
+
+
+def reach_text(result: Reachability) -> str:
+    """``yes 14:02``, ``no DNS 14:02``, ``445 timeout 14:02``: the Reachable cell."""
+    return f"{result.summary} {result.checked_at:%H:%M}"
+
+
+def reach_tip(result: Reachability, last_error: int | None) -> str:
+    """Every step of the check, when, and what it means for this request."""
+    lines = [f"Checked {result.checked_at:%Y-%m-%d %H:%M:%S}"]
+    if result.dns_ok:
+        lines.append(f"DNS: {', '.join(result.addresses)}")
+        lines += [
+            f"Port {p}: {s} ({result.port_detail.get(p, '')})" for p, s in result.ports.items()
+        ]
+    else:
+        lines.append(f"DNS: {result.dns_error}")
+    return "\n".join(lines) + "\n\n" + advice(result, last_error)

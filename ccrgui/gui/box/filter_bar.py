@@ -14,10 +14,13 @@ __all__ = ["FilterBar"]
 
 class FilterBar(QWidget):
     """``text_changed(str)`` as the filter field changes; ``error_chosen(key | None)``
-    when an error is picked in the list. ``retry``/``pending`` are the switch's actions."""
+    when an error is picked in the list; ``reachable_toggled(bool)`` for "Answering now"
+    (only machines whose last Check answered). ``retry``/``pending`` are the switch's
+    actions."""
 
     text_changed = Signal(str)
     error_chosen = Signal(object)
+    reachable_toggled = Signal(bool)
 
     def __init__(self, retry: QAction, pending: QAction, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +46,17 @@ class FilterBar(QWidget):
             button.setDefaultAction(act)  # one action each: a plain button, no menu arrow
             buttons.addWidget(button)
         layout.addLayout(buttons)
+        self.reachable = QToolButton()
+        self.reachable.setObjectName("reachableOnly")
+        self.reachable.setText("Answering now")
+        self.reachable.setCheckable(True)
+        self.reachable.setEnabled(False)  # until a Check has results
+        self.reachable.setToolTip(
+            "Show only the machines whose last Check answered (name resolves, SMB 445 and "
+            "RPC 135 open): resubmit what can be reached now"
+        )
+        layout.insertWidget(2, self.reachable)
+        self.reachable.toggled.connect(self.reachable_toggled)
         self.edit.textChanged.connect(self.text_changed)
         self.combo.activated.connect(self._chosen)
 

@@ -22,6 +22,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from ...core.ccr import CcrRecord
+from ...core.reach import Reachability
 from .columns import (
     COL_ERROR,
     COL_EXPIRES,
@@ -29,12 +30,15 @@ from .columns import (
     COL_MACHINE,
     COL_MEANING,
     COL_OUTCOME,
+    COL_REACHABLE,
     COLUMNS,
     SOON_SECONDS,
     error_info,
     expiry_text,
+    reach_text,
+    reach_tip,
 )
-from .rows import OutcomeKind, Row, RowBatch, RowOutcome, sort_value
+from .rows import OutcomeKind, Row, RowBatch, RowOutcome, reach_key, sort_value
 from .store import RowStore
 
 __all__ = ["OBJECT_ROLE", "SORT_ROLE", "BoxTableModel", "Index"]
@@ -113,6 +117,8 @@ class BoxTableModel(QAbstractTableModel):
         col = index.column()
         if col == COL_OUTCOME:
             return self._outcome_data(row, role)
+        if col == COL_REACHABLE:
+            return self._reach_data(row, role)
         if role == _DISPLAY:
             if col == COL_EXPIRES:
                 return expiry_text(row.record.expires_at, self.now)
@@ -120,7 +126,7 @@ class BoxTableModel(QAbstractTableModel):
         if role == OBJECT_ROLE:
             return row.record
         if role == SORT_ROLE:
-            return sort_value(col, self.store.outcomes)(row)
+            return sort_value(col, self.store.outcomes, self.store.reach)(row)
         if role == Qt.ItemDataRole.DecorationRole:
             if col == COL_MACHINE and row.record.problem:
                 return self._warning()
@@ -165,6 +171,27 @@ class BoxTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor(_OUTCOME_COLOURS[outcome.kind]))
         return None
+
+    def _reach_data(self, row: Row, role: int) -> Any:
+        if role == OBJECT_ROLE:
+            return row.record
+        if role == SORT_ROLE:
+            return sort_value(COL_REACHABLE, reach=self.store.reach)(row)
+        result = self.store.reach.get(reach_key(row.record))
+        if result is None:
+            return None
+        if role == _DISPLAY:
+            return reach_text(result)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return reach_tip(result, row.record.last_error_code)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            kind = OutcomeKind.OK if result.ok else OutcomeKind.FAILED
+            return QBrush(QColor(_OUTCOME_COLOURS[kind]))
+        return None
+
+    def reach(self, record: CcrRecord) -> Reachability | None:
+        """The latest check of ``record``'s machine, if any."""
+        return self.store.reach.get(reach_key(record))
 
     def _outcome_icon(self, row: Row) -> QIcon | None:
         outcome = self.store.outcomes.get(row.record.file)
@@ -244,6 +271,14 @@ class BoxTableModel(QAbstractTableModel):
         if self.store.rows:
             last = len(self.store.rows) - 1
             self.dataChanged.emit(self.index(0, 0), self.index(last, COL_OUTCOME))
+
+    def set_reach(self, results: list[Reachability]) -> None:
+        """Show the checks' results in the Reachable column, for every row of each
+        machine checked (kept until the machine is checked again)."""
+        self.store.set_reach(results)
+        if self.store.rows:
+            last = len(self.store.rows) - 1
+            self.dataChanged.emit(self.index(0, COL_REACHABLE), self.index(last, COL_REACHABLE))
 
     def set_now(self, now: datetime | None = None) -> None:
         """Move the clock for the Expires column ("in 3 h" becomes "in 2 h")."""

@@ -16,8 +16,9 @@ __all__ = ["BoxFilterProxy"]
 
 class BoxFilterProxy(QSortFilterProxyModel):
     """Filters the box table by text (every typed word, anywhere in the row's names,
-    addresses and error words) and by one error key (a code, ``PROBLEM`` for invalid
-    files, ``NO_ERROR``). Sorting is delegated to the source model."""
+    addresses and error words), by one error key (a code, ``PROBLEM`` for invalid
+    files, ``NO_ERROR``) and to the machines that answered a Check. Sorting is delegated
+    to the source model."""
 
     def __init__(self, source: BoxTableModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -26,6 +27,7 @@ class BoxFilterProxy(QSortFilterProxyModel):
         self._words: list[str] = []
         self._error: int | None = None
         self._error_set = False
+        self._reachable_only = False
         self.setSourceModel(source)
 
     @property
@@ -54,15 +56,38 @@ class BoxFilterProxy(QSortFilterProxyModel):
     def _set_error(self, key: int | None) -> None:
         self._error, self._error_set = key, key is not None
 
+    @property
+    def reachable_only(self) -> bool:
+        return self._reachable_only
+
+    def set_reachable_only(self, only: bool) -> None:
+        """Only rows whose machine answered its latest Check (resolves, 445 and 135
+        open); rows never checked are hidden too."""
+        if only != self._reachable_only:
+
+            def apply() -> None:
+                self._reachable_only = only
+
+            self._change(apply)
+
+    def reach_changed(self) -> None:
+        """Check results changed: filter again when only answering machines show."""
+        if self._reachable_only:
+            self._change(lambda: None)
+
     def _change(self, apply: Callable[[], None]) -> None:
         change_row_filter(self, apply)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        if not (self._needle or self._error_set):
+        if not (self._needle or self._error_set or self._reachable_only):
             return True
         row = self._source.row_at(source_row)
         if self._error_set and row.error_key != self._error:
             return False
+        if self._reachable_only:
+            result = self._source.reach(row.record)
+            if result is None or not result.ok:
+                return False
         hay = row.haystack
         return all(word in hay for word in self._words)
 

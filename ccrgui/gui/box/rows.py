@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from ...core.ccr import CcrRecord
+from ...core.reach import Reachability
 from ...core.scanner import ScanDiff, ScannedFile
 from .columns import (
     COL_ATTEMPTS,
@@ -31,6 +32,7 @@ from .columns import (
     COL_MACHINE,
     COL_MEANING,
     COL_OUTCOME,
+    COL_REACHABLE,
     NO_ERROR,
     PROBLEM,
     date_text,
@@ -45,6 +47,7 @@ __all__ = [
     "RowBatch",
     "RowOutcome",
     "batches",
+    "reach_key",
     "sort_value",
 ]
 
@@ -171,9 +174,19 @@ def _ip_key(ips: Sequence[str]) -> tuple[int, int, str] | None:
     return (ip.version, int(ip), "")
 
 
-def sort_value(column: int, outcomes: dict[str, RowOutcome] | None = None) -> Callable[[Row], Any]:
+def reach_key(record: CcrRecord) -> str:
+    """The key of a row's reachability: its machine, however it is spelt."""
+    return record.machine_label.casefold()
+
+
+def sort_value(
+    column: int,
+    outcomes: dict[str, RowOutcome] | None = None,
+    reach: dict[str, Reachability] | None = None,
+) -> Callable[[Row], Any]:
     """The typed value ``column`` sorts on (None sorts last); ``outcomes`` for the
-    Outcome column."""
+    Outcome column, ``reach`` (by :func:`reach_key`) for the Reachable one: answering
+    first, then the rest; unchecked rows last."""
     if column == COL_MACHINE:
         return lambda row: (row.record.machine_name or "").casefold() or None
     if column == COL_DOMAIN:
@@ -202,4 +215,12 @@ def sort_value(column: int, outcomes: dict[str, RowOutcome] | None = None) -> Ca
             return None if o is None else (_OUTCOME_RANK.get(o.kind, 3), o.text.casefold())
 
         return outcome
+    if column == COL_REACHABLE:
+        checked = reach or {}
+
+        def reachable(row: Row) -> tuple[int, str] | None:
+            r = checked.get(reach_key(row.record))
+            return None if r is None else (0 if r.ok else 1, r.summary)
+
+        return reachable
     return lambda row: row.mtime_ns

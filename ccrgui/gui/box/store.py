@@ -16,7 +16,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
-from .columns import COL_OUTCOME, COLUMNS
+from ...core.reach import Reachability
+from .columns import COL_OUTCOME, COL_REACHABLE, COLUMNS
 from .rows import Row, RowBatch, RowOutcome, sort_value
 
 __all__ = ["RowEvents", "RowStore"]
@@ -76,6 +77,7 @@ class RowStore:
         self.events: RowEvents = events or _Silent()
         self.rows: list[Row] = []
         self.outcomes: dict[str, RowOutcome] = {}  # file -> last resubmit/undo outcome
+        self.reach: dict[str, Reachability] = {}  # reach_key(record) -> last check
         self.counts: Counter[int] = Counter()
         self.sort_column = -1
         self.descending = False
@@ -191,6 +193,14 @@ class RowStore:
         if self.sort_column == COL_OUTCOME:
             self.resort()
 
+    def set_reach(self, results: Iterable[Reachability]) -> None:
+        """Remember the latest check of each machine (kept for rows that come back, and
+        for other files of the same machine); resorts when sorted by reachability."""
+        for r in results:
+            self.reach[r.machine.casefold()] = r
+        if self.sort_column == COL_REACHABLE:
+            self.resort()
+
     # ------------------------------------------------------------------ sorting
     def sort(self, column: int, descending: bool = False) -> None:
         self.sort_column = column if 0 <= column < len(COLUMNS) else -1
@@ -204,7 +214,7 @@ class RowStore:
             self.resort()
 
     def _key(self, row: Row) -> _Key:
-        value = sort_value(self.sort_column, self.outcomes)(row)
+        value = sort_value(self.sort_column, self.outcomes, self.reach)(row)
         return (value is None, value, row.name)
 
     def _less(self, a: _Key, b: _Key) -> bool:
@@ -268,7 +278,7 @@ class RowStore:
         column = self.sort_column
         if column < 0 or not self.rows:
             return
-        value = sort_value(column, self.outcomes)
+        value = sort_value(column, self.outcomes, self.reach)
         keyed = [(value(r), r.name, i) for i, r in enumerate(self.rows)]
         present = [k for k in keyed if k[0] is not None]
         missing = [k for k in keyed if k[0] is None]

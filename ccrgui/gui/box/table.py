@@ -38,7 +38,7 @@ class BoxTable(QTableView):
         vh.hide()
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # never measure 50k rows
         vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self._outcome_placed = False
+        self._placed: set[int] = set()  # columns brought beside Machine once
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(500)
@@ -117,17 +117,20 @@ class BoxTable(QTableView):
         self._save_timer.start()
 
     def show_outcome_column(self) -> None:
-        """Bring the Outcome column beside Machine once (from the far end, where it is
-        added), so outcomes show in any window. A column the user placed elsewhere stays
-        where it is."""
+        self.show_column_beside_machine(COL_OUTCOME)
+
+    def show_column_beside_machine(self, column: int) -> None:
+        """Show ``column`` (Outcome, Reachable) and bring it beside Machine once (from
+        the far end, where it is added), so results show in any window. A column the
+        user placed elsewhere stays where it is."""
         header = self.horizontalHeader()
-        if header.isSectionHidden(COL_OUTCOME):
-            header.setSectionHidden(COL_OUTCOME, False)
-        if self._outcome_placed:
+        if header.isSectionHidden(column):
+            header.setSectionHidden(column, False)
+        if column in self._placed:
             return
-        self._outcome_placed = True
-        at = header.visualIndex(COL_OUTCOME)
-        if at == header.count() - 1:
+        self._placed.add(column)
+        at = header.visualIndex(column)
+        if at >= header.count() - 2:  # still where new columns are added
             header.moveSection(at, header.visualIndex(COL_MACHINE) + 1)
 
     # ------------------------------------------------------------------ kept between runs

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.ccr import CcrRecord
+from ...core.reach import Reachability
 from ...core.site import BoxKind, Site
 from ..desktop import show_in_folder
-from .columns import PROBLEM, error_label
+from .columns import COL_REACHABLE, PROBLEM, error_label
 from .export import CsvExporter
 from .filter_bar import FilterBar
 from .loader import BoxLoader
@@ -146,6 +147,7 @@ class BoxView(QWidget):
     def _connect(self) -> None:
         self.filter_bar.text_changed.connect(self._text_changed)
         self.filter_bar.error_chosen.connect(self.filter_by_error)
+        self.filter_bar.reachable_toggled.connect(self.filter_reachable)
         self.summary.chosen.connect(self.filter_by_error)
         self.table.doubleClicked.connect(self.open_selected)
         self.table.activated_rows.connect(self.open_selected)
@@ -250,6 +252,8 @@ class BoxView(QWidget):
         text = self.filter_edit.text().strip()
         if text:
             parts.append(f"rows matching “{text}”")
+        if self.proxy.reachable_only:
+            parts.append("machines that answered a Check")
         return ", ".join(parts)
 
     def show_outcomes(self, outcomes: dict[str, RowOutcome]) -> None:
@@ -257,6 +261,18 @@ class BoxView(QWidget):
         self.model.set_outcomes(outcomes)
         if outcomes:
             self.table.show_outcome_column()
+
+    def show_reach(self, results: list[Reachability]) -> None:
+        """Show Check results in the Reachable column (by machine); "Answering now" can
+        then filter to the machines that answered."""
+        self.model.set_reach(results)
+        self.table.show_column_beside_machine(COL_REACHABLE)
+        self.filter_bar.reachable.setEnabled(True)
+        self.proxy.reach_changed()  # a machine that stopped answering leaves the view
+
+    def filter_reachable(self, only: bool) -> None:
+        self.proxy.set_reachable_only(only)
+        self._update_status()
 
     def add_context_action(self, action: QAction) -> None:
         """Add an action to the table's context menu (after the built-in ones)."""

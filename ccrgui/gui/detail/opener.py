@@ -42,13 +42,14 @@ def ccr_paths_from_urls(urls: Iterable[object]) -> list[str]:
 class FileOpener(QObject):
     """Opens files in detail windows owned by ``window`` (usually the main window).
 
-    Signals: ``resubmit_requested(record, detail_window)`` and ``open_site_requested(root)``
-    pass on the detail windows' requests; a window opened while nothing is connected to
-    one of them has that action disabled.
+    Signals: ``resubmit_requested(record, detail_window)``, ``open_site_requested(root)``
+    and ``check_requested(detail_window, machine)`` pass on the detail windows' requests;
+    a window opened while nothing is connected to one of them has that action disabled.
     """
 
     resubmit_requested = Signal(object, object)
     open_site_requested = Signal(str)
+    check_requested = Signal(object, str)  # (detail window, machine)
 
     def __init__(self, window: QWidget | None = None) -> None:
         super().__init__(window)
@@ -85,6 +86,11 @@ class FileOpener(QObject):
             win.open_site_requested.connect(self.open_site_requested)
         else:
             win.open_site_action.setEnabled(False)
+        if self._listened(self.check_requested):
+            win.check_requested.connect(partial(self._check, win))
+        else:
+            win.check_action.setEnabled(False)
+            win.reach_panel.button.setEnabled(False)
         win.destroyed.connect(partial(self._forget, key))
         self.windows[key] = win
         return win
@@ -94,6 +100,9 @@ class FileOpener(QObject):
 
     def _resubmit(self, win: DetailWindow, record: CcrRecord) -> None:
         self.resubmit_requested.emit(record, win)
+
+    def _check(self, win: DetailWindow, machine: str) -> None:
+        self.check_requested.emit(win, machine)
 
     def _forget(self, key: str, _obj: object = None) -> None:
         self.windows.pop(key, None)

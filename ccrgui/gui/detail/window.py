@@ -15,19 +15,23 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QToolButton, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget, QToolButton, QWidget
 
 from ...core.ccr import MAX_FILE_BYTES, CcrRecord, parse_bytes, parse_file
 from ...core.config import Config, ConfigError, SiteEntry, load_config
 from ...core.locate import FileLocation, locate_file
 from ...core.queue import BatchInvalid, QueueOutcome, queue_requests
+from ...core.reach import Reachability
+from ...core.resolve import ccm_log_location
 from ...core.resubmit import ResubmitOutcome, ResubmitStatus
 from ...core.sandbox import SANDBOX_NAME, ensure_sandbox, sandbox_root
 from ...core.site import SiteError, open_site, same_path
 from ..desktop import show_in_folder
 from ..icons import action_icon
 from ..tasks import run_task
+from .history import HistoryView
+from .reach_panel import ReachPanel
 from .view import HEX_LIMIT, DetailView
 
 __all__ = ["DetailWindow", "LoadedFile", "load_file"]
@@ -42,6 +46,8 @@ class LoadedFile:
     data: bytes  # the file's first bytes, for the hex view ("" when unreadable)
     location: FileLocation
     sites: list[SiteEntry]  # configured sites, for "Queue on site…"
+    ccm_log: Path | None = None  # the site's ccm.log, for the History tab
+    no_log_reason: str = ""  # why there is none
 
 
 def load_file(path: str | Path) -> LoadedFile:
@@ -57,7 +63,20 @@ def load_file(path: str | Path) -> LoadedFile:
         cfg = load_config()
     except ConfigError:
         cfg = Config()
-    return LoadedFile(record, data[:HEX_LIMIT], locate_file(file, cfg), list(cfg.sites))
+    location = locate_file(file, cfg)
+    log, why = (
+        None,
+        (
+            "This file is not in a site's box, so which ccm.log tells its story is not known: "
+            "choose the log."
+        ),
+    )
+    if location.site_root is not None:
+        try:
+            log = ccm_log_location(location.site_root, location.site_name, cfg)
+        except OSError as exc:
+            why = f"The site's ccm.log cannot be found: {exc.strerror or exc}"
+    return LoadedFile(record, data[:HEX_LIMIT], location, list(cfg.sites), log, why)
 
 
 # --------------------------------------------------------------------------- the window
@@ -66,12 +85,17 @@ def load_file(path: str | Path) -> LoadedFile:
 class DetailWindow(QMainWindow):
     """A window for one CCR file, with the actions that fit where it lives.
 
+    Tabs: the request (:class:`DetailView`), its **History** from the site's ccm.log
+    (read when the tab is first shown) and **Reachability** (the last Check).
+
     Signals: ``resubmit_requested(record)`` for a file in a site's retry box (the main
     window connects it to its resubmit action); ``open_site_requested(root)`` asks the
-    main window to show that site; ``queued(outcomes)`` after "Queue on site…".
+    main window to show that site; ``queued(outcomes)`` after "Queue on site…";
+    ``check_requested(machine)`` for **Check** (the result comes to :meth:`show_check`).
     """
 
     resubmit_requested = Signal(object)
+    check_requested = Signal(str)
     open_site_requested = Signal(str)
     queued = Signal(object)
     loaded = Signal()
@@ -82,7 +106,17 @@ class DetailWindow(QMainWindow):
         self.location = FileLocation()
         self.sites: list[SiteEntry] = []
         self.view = DetailView(record)
-        self.setCentralWidget(self.view)
+        self.history = HistoryView()
+        self.reach_panel = ReachPanel()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("detailTabs")
+        self.tabs.addTab(self.view, "Requ&est")
+        self.tabs.addTab(self.history, "&History (ccm.log)")
+        self.tabs.addTab(self.reach_panel, "Reachabilit&y")
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self.setCentralWidget(self.tabs)
+        self._history_source: tuple[str, Path | None, str] | None = None
+        self.reach_panel.check_requested.connect(self.check)
         self._build_actions()
         self._apply(record)
         self.resize(900, 680)
@@ -125,6 +159,15 @@ class DetailWindow(QMainWindow):
         self.open_site_action.setIcon(action_icon("site"))
         self.open_site_action.triggered.connect(self._open_site)
 
+        self.check_action = QAction("&Check", self)
+        self.check_action.setObjectName("detailCheckAction")
+        self.check_action.setShortcut(QKeySequence("Ctrl+K"))
+        self.check_action.setToolTip(
+            "Does the machine answer now? Name resolution, SMB 445 and RPC 135 (Ctrl+K)"
+        )
+        self.check_action.setIcon(action_icon("check"))
+        self.check_action.triggered.connect(self.check)
+
         self.reload_action = QAction("Re&load", self)
         self.reload_action.setObjectName("reloadAction")
         self.reload_action.setShortcut(QKeySequence.StandardKey.Refresh)
@@ -149,6 +192,7 @@ class DetailWindow(QMainWindow):
             self.queue_action,
             self.show_folder_action,
             self.open_site_action,
+            self.check_action,
             self.reload_action,
         ):
             bar.addAction(action)
@@ -165,6 +209,9 @@ class DetailWindow(QMainWindow):
         self.queue_action.setVisible(not loc.in_retry_box)
         self.queue_action.setEnabled(bool(record.machine_name) and not record.problem)
         self.open_site_action.setVisible(loc.site_root is not None)
+        self.check_action.setEnabled(bool(record.machine_name))
+        self.reach_panel.button.setEnabled(bool(record.machine_name))
+        self.reach_panel.set_last_error(record.last_error_code)
         self._fill_queue_menu()
 
     def _fill_queue_menu(self) -> None:
@@ -188,7 +235,40 @@ class DetailWindow(QMainWindow):
         self.sites = result.sites
         self._apply(result.record, result.data)
         self.statusBar().showMessage(result.location.describe())
+        self._history_source = (
+            result.record.machine_name or "",
+            result.ccm_log,
+            result.no_log_reason,
+        )
+        self._tab_shown(self.tabs.currentIndex())
         self.loaded.emit()
+
+    def _tab_shown(self, index: int) -> None:
+        """The History tab reads the log the first time it is shown (a window opened
+        from the table should not read a 100 MB log nobody looks at)."""
+        if self.tabs.widget(index) is self.history and self._history_source is not None:
+            self.history.show_machine(*self._history_source)
+
+    # ---------------------------------------------------------------- check
+    def check(self) -> None:
+        """Ask for a reachability check of this machine (``check_requested``)."""
+        machine = self.record.machine_name
+        if not machine:
+            return
+        self.reach_panel.show_checking()
+        self.tabs.setCurrentWidget(self.reach_panel)
+        self.statusBar().showMessage(f"Checking {machine}…")
+        self.check_requested.emit(machine)
+
+    def show_check(self, result: Reachability) -> None:
+        """A check's result, in the Reachability tab and the status bar."""
+        self.reach_panel.show_result(result)
+        state = "answers" if result.ok else f"does not answer ({result.summary})"
+        self.statusBar().showMessage(f"{result.machine} {state}, {result.checked_at:%H:%M:%S}")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.history.stop()
+        super().closeEvent(event)
 
     # ---------------------------------------------------------------- actions
     def _resubmit(self) -> None:

@@ -1,0 +1,1 @@
+"""Reachability checks from the GUI: the Check action and its results."""
