@@ -149,9 +149,13 @@ class MachineLog:
         self._cursor: LogCursor | None = None
         self.done_bytes = 0  # progress of the current read()
         self.total_bytes = 0
+        self._every = False
 
-    def read(self) -> Iterator[list[LogEntry]]:
+    def read(self, *, every_chunk: bool = False) -> Iterator[list[LogEntry]]:
+        """Batches of the machine's entries as chunks are read; ``every_chunk`` yields
+        for chunks without any too (progress: :attr:`done_bytes` of :attr:`total_bytes`)."""
         self.done_bytes = self.total_bytes = 0
+        self._every = every_chunk
         if self._cursor is None:
             paths = log_files(self.log)
             self.total_bytes = sum(_size(p) for p in paths)
@@ -180,7 +184,7 @@ class MachineLog:
             self.done_bytes += cursor.offset - start
             start = cursor.offset
             found = self.feed(chunk)
-            if found:
+            if found or self._every:
                 yield found
 
     def feed(self, chunk: bytes) -> list[LogEntry]:

@@ -190,7 +190,7 @@ class HistoryView(QWidget):
         found = self._found = _Found()
 
         def work(report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> None:
-            for batch in reader.read():
+            for batch in reader.read(every_chunk=True):
                 found.put(batch)
                 report(reader.done_bytes, reader.total_bytes)
                 if cancelled():

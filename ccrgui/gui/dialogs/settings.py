@@ -53,17 +53,23 @@ class SettingsDialog(QDialog):
         except ConfigError as exc:
             self.config, load_problem = Config(), str(exc)
 
-        self.sites_table = QTableWidget(0, 2)
+        self.sites_table = QTableWidget(0, 3)
         self.sites_table.setObjectName("sitesTable")
         self.sites_table.setAccessibleName("Sites")
         self.sites_table.setHorizontalHeaderLabels(
-            ["Name", r"Inbox folder (e.g. \\SERVER\SMS_ABC\inboxes)"]
+            ["Name", r"Inbox folder (e.g. \\SERVER\SMS_ABC\inboxes)", "ccm.log (optional)"]
         )
+        log_header = self.sites_table.horizontalHeaderItem(2)
+        if log_header is not None:
+            log_header.setToolTip(
+                "Where the site server's ccm.log is, for a request's History (a file or its "
+                "folder). Empty: Logs\\ccm.log beside the inboxes folder."
+            )
         self.sites_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.sites_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.sites_table.verticalHeader().hide()
         for entry in self.config.sites:
-            self._append_row(entry.name, entry.root)
+            self._append_row(entry.name, entry.root, entry.ccm_log)
         self.add_button = QPushButton("&Add")
         self.browse_button = QPushButton("&Browse…")
         self.remove_button = QPushButton("&Remove")
@@ -162,11 +168,12 @@ class SettingsDialog(QDialog):
         self.file_type_row.addWidget(self.file_type_buttons)
 
     # ------------------------------------------------------------------ sites table
-    def _append_row(self, name: str, root: str) -> int:
+    def _append_row(self, name: str, root: str, ccm_log: str = "") -> int:
         row = self.sites_table.rowCount()
         self.sites_table.insertRow(row)
         self.sites_table.setItem(row, 0, QTableWidgetItem(name))
         self.sites_table.setItem(row, 1, QTableWidgetItem(root))
+        self.sites_table.setItem(row, 2, QTableWidgetItem(ccm_log))
         return row
 
     def add_site(self, name: str = "", root: str = "") -> int:
@@ -208,8 +215,9 @@ class SettingsDialog(QDialog):
             name_item, root_item = self.sites_table.item(row, 0), self.sites_table.item(row, 1)
             name = name_item.text().strip() if name_item else ""
             root = root_item.text().strip() if root_item else ""
+            log_item = self.sites_table.item(row, 2)
             if name or root:
-                result.append(SiteEntry(name, root))
+                result.append(SiteEntry(name, root, log_item.text().strip() if log_item else ""))
         return result
 
     def _refresh_default_choices(self) -> None:

@@ -39,6 +39,21 @@ def test_added_default_site_is_saved_and_opened(
     assert not window.site_bar.badge.isVisible()
 
 
+def test_a_sites_ccm_log_is_shown_kept_and_edited(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    root = make_inboxes(tmp_path / "SMS_ABC" / "inboxes")
+    save_config(Config(sites=[SiteEntry("ABC", str(root), r"\\SRV\SMS_ABC\Logs")]))
+    dlg = open_settings(qtbot, window)
+    assert dlg.sites_table.item(0, 2).text() == r"\\SRV\SMS_ABC\Logs"
+    dlg.accept()  # saving other settings keeps it
+    assert load_config().sites[0].ccm_log == r"\\SRV\SMS_ABC\Logs"
+    dlg = open_settings(qtbot, window)
+    dlg.sites_table.item(0, 2).setText("/mnt/logs/ccm.log")
+    dlg.accept()
+    assert load_config().sites[0].ccm_log == "/mnt/logs/ccm.log"
+
+
 def test_sandbox_left_as_default_stays_the_site_after_adding_one(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
