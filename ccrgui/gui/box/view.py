@@ -147,7 +147,8 @@ class BoxView(QWidget):
     def _connect(self) -> None:
         self.filter_bar.text_changed.connect(self._text_changed)
         self.filter_bar.error_chosen.connect(self.filter_by_error)
-        self.filter_bar.reachable_toggled.connect(self.filter_reachable)
+        self.filter_bar.reachable_toggled.connect(self.proxy.set_reachable_only)
+        self.filter_bar.reachable_toggled.connect(self._update_status)
         self.summary.chosen.connect(self.filter_by_error)
         self.table.doubleClicked.connect(self.open_selected)
         self.table.activated_rows.connect(self.open_selected)
@@ -263,16 +264,11 @@ class BoxView(QWidget):
             self.table.show_outcome_column()
 
     def show_reach(self, results: list[Reachability]) -> None:
-        """Show Check results in the Reachable column (by machine); "Answering now" can
-        then filter to the machines that answered."""
+        """Check results into the Reachable column; "Answering now" then filters on them."""
         self.model.set_reach(results)
         self.table.show_column_beside_machine(COL_REACHABLE)
         self.filter_bar.reachable.setEnabled(True)
         self.proxy.reach_changed()  # a machine that stopped answering leaves the view
-
-    def filter_reachable(self, only: bool) -> None:
-        self.proxy.set_reachable_only(only)
-        self._update_status()
 
     def add_context_action(self, action: QAction) -> None:
         """Add an action to the table's context menu (after the built-in ones)."""
