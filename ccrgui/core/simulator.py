@@ -13,8 +13,9 @@ What it does, as the real component does:
   increments its attempts; a new request for a machine already in retry updates that
   retry file (its first request date, the higher attempt count plus one).
 * **Hourly retry passes** over ``ccrretry.box``: a request that has had 168 attempts or
-  whose 7 days are over is deleted (and logged); every other one is claimed into
-  ``Inproc`` by a rename and tried again like a pick-up. One simulated hour lasts
+  whose 7 days are over is deleted (and logged); every other one is tried again and
+  updated where it is (an atomic replace, so a reader never sees it gone: a table keeps
+  its row and selection), or deleted once installed. One simulated hour lasts
   ``hour_seconds``; so that what a reader shows (latest attempt, "expires in") stays true
   to the real clock, a pass moves the request's dates back by the simulated time that
   passed beyond the real time (``--advance``: a whole hour per pass).
@@ -24,7 +25,8 @@ What it does, as the real component does:
 A file that is not a valid CCR (or whose machine name could not be a file name) goes to
 ``ccr.box/corrupt``. Requests left in ``Inproc`` by a stopped simulator are finished by the
 next pass. Only one simulator works on a site at a time (a lock file in ``Inproc``).
-Every write goes through :mod:`safefs`: new files appear complete, nothing is overwritten.
+Every write goes through :mod:`safefs`: new files appear complete, nothing is overwritten
+but the retry file a pass updates (see :func:`_update_in_place`).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from . import ccmtrace
 from .ccr import MAX_FILE_BYTES, RETRY_WINDOW, CcrRecord, parse_bytes, serialize
 from .names import check_machine_name
 from .retryform import DATE, machine_ip, retry_document
-from .safefs import TEMP_SUFFIX, rename_no_clobber, write_new_file
+from .safefs import TEMP_SUFFIX, rename_no_clobber, write_new_file, write_temp_file
 from .scan import is_request_file
 from .simrules import DEFAULT_RULES, Rules, signed_code
 from .site import Site, find_child
@@ -195,7 +197,7 @@ class SiteSimulator:
         for path in waiting:
             if stop is not None and stop.is_set():
                 break
-            outcome = self._one(path, aged=aged, retrying=True)
+            outcome = self._one(path, claim=False, aged=aged, retrying=True)
             if outcome is not None:
                 outcomes.append(outcome)
         return outcomes
@@ -299,18 +301,21 @@ class SiteSimulator:
             attempts=attempts,
         )
         try:
-            # a ResourceID-named request (2097152456.ccr) keeps its name, as CCM does
-            name = path.name if path.stem.isdigit() else f"{machine}.ccr"
-            written = self._store(serialize(doc), name, existing)
-            if self._index is not None:
-                self._index.put(machine, written)
+            if retrying:  # updated where it is: its row never leaves the retry box
+                written = _update_in_place(path, serialize(doc))
+            else:  # a ResourceID-named request (2097152456.ccr) keeps its name, as CCM does
+                name = path.name if path.stem.isdigit() else f"{machine}.ccr"
+                written = self._store(serialize(doc), name, existing)
+                if self._index is not None:
+                    self._index.put(machine, written)
         except ValueError as exc:
             return self._set_aside(path, str(exc))
-        except OSError as exc:  # stays in Inproc: the next pass tries again
+        except OSError as exc:  # stays where it is: the next pass tries again
             detail = f"could not write to {self.site.retry}: {exc.strerror or exc}"
             return SimOutcome(FAILED, machine, path.name, code, attempts, None, detail)
         self._log(ccmtrace.failed_lines(request_id, machine, code, self.account), worker=True)
-        _unlink(path)
+        if not retrying:
+            _unlink(path)
         return SimOutcome(FAILED, machine, path.name, code, attempts, written)
 
     def _retry_file_for(self, machine: str) -> CcrRecord | None:
@@ -405,6 +410,20 @@ class _RetryIndex:
 
     def drop(self, machine: str) -> None:
         self._by_machine.pop(machine.casefold(), None)
+
+
+def _update_in_place(path: Path, data: bytes) -> Path:
+    """Replace the site server's own retry file with its next state, atomically: a
+    flushed temporary file (a private name everyone ignores) renamed over it. This is the
+    one overwrite, and the one file the site server owns; a resubmit that takes the file
+    in between leaves it in both boxes for a moment, and the pick-up merges the two."""
+    tmp = write_temp_file(path.parent, path.name, data, secrets.token_hex(8))
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink(tmp)
+        raise
+    return path
 
 
 def _read(path: Path) -> CcrRecord | None:

@@ -306,6 +306,36 @@ def test_hourly_pass_retries_each_request_as_an_hour_later(
     ]
 
 
+def test_a_retry_pass_never_takes_a_file_out_of_the_box(
+    site: Site, sim: SiteSimulator, clock: Clock
+) -> None:
+    """A table reading the box during a pass must not see rows vanish and come back."""
+    machines = [f"LAB-DENY-{i:02}" for i in range(40)]
+    for m in machines:
+        data = demo_retry_request(m, "CORP", "10.0.0.1", 5, 3, clock.now - timedelta(hours=3))
+        (site.retry / f"{m}.ccr").write_bytes(data)
+    expected = sorted(f"{m}.ccr" for m in machines)
+    listings: list[list[str]] = []
+    done = threading.Event()
+
+    def reader() -> None:
+        while not done.is_set() and len(listings) < 100_000:
+            listings.append(sorted(n for n in os.listdir(site.retry) if n.endswith(".ccr")))
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        outcomes = sim.retry_pass(timedelta())
+    finally:
+        done.set()
+        thread.join(timeout=30)
+
+    assert [o.attempts for o in outcomes] == [4] * 40
+    assert len(listings) > 10
+    assert all(listing == expected for listing in listings)
+    assert names(site.retry) == expected and inproc(sim) == []
+
+
 def test_request_is_deleted_after_168_attempts_and_that_is_logged(
     site: Site, sim: SiteSimulator, clock: Clock
 ) -> None:
