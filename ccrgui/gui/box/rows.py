@@ -175,8 +175,9 @@ def _ip_key(ips: Sequence[str]) -> tuple[int, int, str] | None:
 
 
 def reach_key(record: CcrRecord) -> str:
-    """The key of a row's reachability: its machine, however it is spelt."""
-    return record.machine_label.casefold()
+    """The key of a row's reachability: its machine, however it is spelt ("" for a file
+    that names none: nothing to check)."""
+    return (record.machine_name or "").casefold()
 
 
 def sort_value(

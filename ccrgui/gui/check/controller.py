@@ -104,9 +104,9 @@ class CheckController(QObject):
     def check_selection(self) -> Worker | None:
         """Ctrl+K: the selected rows' machines, or every visible row's."""
         records, selected = self.table.targets()
-        names = list(dict.fromkeys(r.machine_label for r in records if r.machine_label))
+        names = list(dict.fromkeys(r.machine_name for r in records if r.machine_name))
         if not names:
-            self.status.emit("Nothing to check: no rows.", 5000)
+            self.status.emit("Nothing to check: no machine names in these rows.", 5000)
             return None
         what = "selected" if selected else "visible"
         self.status.emit(f"Checking {len(names):,} {what} machine(s)…", 0)

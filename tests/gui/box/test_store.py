@@ -196,3 +196,26 @@ def test_batches_come_from_the_scanners_diff_with_the_rows_built() -> None:
     for b in out:
         store.apply(b)
     assert store.error_counts() == {PROBLEM: 1200}
+
+
+def test_reachable_sorts_answering_first_unchecked_last_by_machine() -> None:
+    from datetime import datetime
+
+    from ccrgui.core.reach import PortState, Reachability
+    from ccrgui.gui.box.columns import COL_REACHABLE, reach_text
+
+    store = RowStore()
+    store.add([row("A"), row("B"), row("C"), row("D")])
+    when = datetime(2026, 12, 1, 14, 2).astimezone()
+    store.set_reach(
+        [
+            Reachability("b", when, ["10.0.0.2"], True, "", {445: PortState.OPEN}),
+            Reachability("C", when, [], False, "no such host"),
+            Reachability("D", when, ["10.0.0.4"], True, "", {445: PortState.TIMEOUT}),
+        ]
+    )
+    store.sort(COL_REACHABLE)
+    assert [r.record.machine_name for r in store.rows] == ["B", "D", "C", "A"]
+    assert reach_text(store.reach["b"]) == "yes 14:02"  # case-insensitive by machine
+    assert reach_text(store.reach["d"]) == "445 timeout 14:02"
+    assert reach_text(store.reach["c"]) == "no DNS 14:02"
