@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -13,6 +14,7 @@ from ccrgui.core.ccr import parse_file
 from ccrgui.core.config import Config, SiteEntry, save_config
 from ccrgui.core.simulator import SiteSimulator
 from ccrgui.gui.box.columns import COL_ATTEMPTS, COL_MEANING
+from ccrgui.gui.detail import history
 from ccrgui.gui.main_window import MainWindow
 from tests.gui.box.test_view import row_of, shown
 from tests.gui.conftest import make_inboxes, open_window
@@ -114,3 +116,36 @@ def test_reset_demo_asks_then_refills_the_sandbox(qtbot: QtBot, window: MainWind
     assert window.site is not None
     assert not (window.site.pending / "MY-OWN-PC.ccr").exists()
     assert parse_file(window.site.retry / "HR-OFF-07.ccr").attempts == 167
+
+
+def test_done_when_history_in_the_detail_window_and_attempts_grow(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's 'done when': demo server on, LAB-DENY-01 queued, its history in the
+    detail window, and resubmitting it makes the attempt count grow (table and history)."""
+    monkeypatch.setattr(history, "TAIL_SECONDS", 0.2)  # the History tab's tail, sooner
+    window.act_demo_server.trigger()
+    window.queue_names(["LAB-DENY-01"], True)
+    qtbot.waitUntil(lambda: "LAB-DENY-01" in shown(window.box_view), timeout=10000)
+    [record] = [r for r in window.box_view.visible_records() if r.machine_name == "LAB-DENY-01"]
+
+    [detail] = window.file_opener.open_files([record.file])
+    qtbot.addWidget(detail)
+    qtbot.waitUntil(lambda: detail.record.machine_name == "LAB-DENY-01", timeout=10000)
+    with qtbot.waitSignal(detail.history.finished, timeout=20000):
+        detail.tabs.setCurrentWidget(detail.history)
+    tree = detail.history.tree
+    assert tree.topLevelItemCount() == 1
+    assert "Access is denied" in tree.topLevelItem(0).text(2)
+
+    window.resubmit_ui.resubmit_record(record)
+
+    qtbot.waitUntil(
+        lambda: (
+            "LAB-DENY-01" in shown(window.box_view)
+            and cell(window, "LAB-DENY-01", COL_ATTEMPTS) == "2"
+        ),
+        timeout=10000,
+    )
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 2, timeout=20000)
+    assert all("Access is denied" in tree.topLevelItem(i).text(2) for i in range(2))
