@@ -101,6 +101,42 @@ def detail_retry(window: MainWindow) -> QWidget:
     return _detail(window.site.retry / "SALES-PC9.ccr")
 
 
+def detail_history(window: MainWindow) -> QWidget:
+    """SALES-PC9's attempts from the sandbox's ccm.log, the newest chosen."""
+    assert window.site is not None
+    win = _detail(window.site.retry / "SALES-PC9.ccr")
+    done: list[bool] = []
+    win.history.finished.connect(lambda: done.append(True))  # type: ignore[attr-defined]
+    win.tabs.setCurrentWidget(win.history)  # type: ignore[attr-defined]
+    settle(lambda: bool(done))
+    tree = win.history.tree  # type: ignore[attr-defined]
+    tree.setCurrentItem(tree.topLevelItem(0))
+    return win
+
+
+def reachable(window: MainWindow) -> QWidget:
+    """The Reachable column after a Check. The results are made up here: checking the
+    demo names for real would ask DNS servers about them."""
+    from datetime import datetime
+
+    from ccrgui.core.reach import PortState, Reachability
+
+    view = window.box_view
+    when = datetime.now().astimezone()
+    results = []
+    for i, record in enumerate(view.model.records()[:12]):
+        name = record.machine_name or ""
+        if i % 3 == 2:
+            results.append(Reachability(name, when, [], False, "no such host"))
+            continue
+        smb = PortState.OPEN if i % 4 else PortState.TIMEOUT
+        ports = {445: smb, 135: PortState.OPEN}
+        results.append(Reachability(name, when, [f"10.20.30.{40 + i}"], True, "", ports))
+    view.show_reach(results)
+    settle()
+    return window
+
+
 def detail_broken(window: MainWindow) -> QWidget:
     # a copy cut short on a share: the start of a CCR, then zeros
     path = Path(os.environ["CCRGUI_CONFIG_DIR"]) / "attachments" / "HR-LAPTOP3.ccr"
@@ -192,6 +228,8 @@ SHOTS: list[tuple[str, Shot]] = [
     ("settings", settings_dialog),
     ("detail-retry", detail_retry),
     ("detail-broken", detail_broken),
+    ("detail-history", detail_history),
+    ("reachable", reachable),
     ("retry-filtered", retry_filtered),
     ("resubmit-confirm", resubmit_confirm),
     ("activity-log", activity_log),

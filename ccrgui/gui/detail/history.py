@@ -116,7 +116,7 @@ class HistoryView(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
-        for col, width in enumerate((150, 120, 330, 120)):
+        for col, width in enumerate((140, 120, 430, 100)):
             self.tree.setColumnWidth(col, width)
         self.tree.setAccessibleName("Attempts from ccm.log")
         self.tree.currentItemChanged.connect(self._show_raw)
@@ -256,6 +256,12 @@ class HistoryView(QWidget):
         selected = None
         for a in reversed(self.attempts):
             item = QTreeWidgetItem(attempt_row(a))
+            code = a.error_code
+            if code is not None:
+                info = describe(code)
+                item.setToolTip(
+                    2, f"{item.text(2)}\n\nLikely cause: {info.cause}\nWhat to check: {info.fix}"
+                )
             if a.outcome in _FAILED:
                 item.setForeground(1, Qt.GlobalColor.darkRed)
             if a.entries and keep is not None and a.entries[0] is keep.entries[0]:
