@@ -24,7 +24,7 @@ from typing import NoReturn, TextIO
 from . import __version__
 from .core.ccmlog import LogEntry
 from .core.ccr import CcrRecord, parse_file
-from .core.config import ConfigError, load_config
+from .core.config import ConfigError, SiteEntry, load_config
 from .core.errors import describe, display_code, format_code, normalize_code
 from .core.machinelog import MachineLog, group_attempts
 from .core.queue import (
@@ -489,7 +489,7 @@ class _CancelOnInterrupt:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Play the site server's Client Configuration Manager on a local test site."""
-    from .core.mounts import network_location
+    from .core.mounts import network_location, real_site_inboxes
     from .core.sandbox import ensure_sandbox, reset_demo
     from .core.simrules import DEFAULT_RULES, RulesError, load_rules
     from .core.simulator import SiteBusy, SiteSimulator
@@ -509,9 +509,19 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     elif args.site is None:
         site = ensure_sandbox()
     else:
-        _refuse_network(args.site, network_location(args.site))
+        entry = _configured_site(args.site)
+        _refuse_network(args.site, network_location(entry.root if entry else args.site))
         site = _site(args.site)
         _refuse_network(args.site, network_location(str(site.root)))
+        others = real_site_inboxes(site.root)
+        if others:
+            raise CliError(
+                f"refusing to simulate a site server on {site.root}: it looks like a real "
+                f"site server's inboxes folder (it also holds {', '.join(others[:3])}). "
+                "`ccr simulate` moves and deletes requests, so it only runs on a test folder "
+                "that holds just ccr.box and ccrretry.box.",
+                EXIT_USAGE,
+            )
 
     errors = 0
 
@@ -550,6 +560,13 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if sim.log_error:
         print(f"ccr: warning: {sim.log_error}", file=sys.stderr)
     return EXIT_FAILED if errors else EXIT_OK
+
+
+def _configured_site(name: str) -> SiteEntry | None:
+    try:
+        return load_config().find_site(name)
+    except ConfigError:
+        return None
 
 
 def _refuse_network(given: str, why: str | None) -> None:

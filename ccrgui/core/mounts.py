@@ -1,9 +1,11 @@
-"""Is a folder on a network file system? For the simulated site server, which must only
-ever work on a local test folder, never on a real site server's share.
+"""Where the simulated site server must not run: a network file system (a share a real
+site server may serve), or a real site server's own inboxes folder. It moves and deletes
+requests, so it only ever works on a local test folder.
 
-Linux: the file system type of the mount holding the folder, from
-``/proc/self/mountinfo``. Windows: UNC paths and network drives. Elsewhere only UNC-style
-paths and ``smb://`` URLs are recognised.
+Network: on Linux the file system type of the mount holding the folder, from
+``/proc/self/mountinfo``; on Windows UNC paths and network drives; elsewhere only
+UNC-style paths and ``smb://``-style URLs are recognised. A real site: its inboxes folder
+holds the other components' inboxes beside ``ccr.box`` (``ddm.box``, ``statmgr.box``...).
 """
 
 from __future__ import annotations
@@ -12,7 +14,13 @@ import os
 import re
 import sys
 
-__all__ = ["NETWORK_FS_TYPES", "filesystem_type", "network_location"]
+__all__ = [
+    "NETWORK_FS_TYPES",
+    "REAL_SITE_INBOXES",
+    "filesystem_type",
+    "network_location",
+    "real_site_inboxes",
+]
 
 NETWORK_FS_TYPES = frozenset(
     {
@@ -38,6 +46,25 @@ NETWORK_FS_TYPES = frozenset(
         "fuse.curlftpfs",
         "fuse.glusterfs",
         "fuse.cephfs",
+    }
+)
+
+# other site components' inboxes: a folder with these beside ccr.box is a real site's
+REAL_SITE_INBOXES = frozenset(
+    {
+        "auth",
+        "colleval.box",
+        "compsumm.box",
+        "dataldr.box",
+        "ddm.box",
+        "despoolr.box",
+        "distmgr.box",
+        "hman.box",
+        "offermgr.box",
+        "replmgr.box",
+        "schedule.box",
+        "sitectrl.box",
+        "statmgr.box",
     }
 )
 
@@ -91,3 +118,13 @@ def network_location(path: str) -> str | None:
         if fstype in NETWORK_FS_TYPES:
             return f"it is on a network file system ({fstype})"
     return None
+
+
+def real_site_inboxes(root: str | os.PathLike[str]) -> list[str]:
+    """The other components' inbox folders in ``root`` (sorted; empty for a test site)."""
+    try:
+        with os.scandir(root) as it:
+            found = [e.name for e in it if e.name.casefold() in REAL_SITE_INBOXES and e.is_dir()]
+    except OSError:
+        return []
+    return sorted(found, key=str.casefold)

@@ -258,3 +258,25 @@ def test_ccr_log_finds_the_simulated_history(site: Path) -> None:
     assert 0x800706BA in {e["error_code"] for e in rpc}
     installed = ccr("log", "PC-0042", "--site", str(site)).stdout
     assert "1 attempt(s)" in installed and "completed" in installed
+
+
+def test_refuses_a_real_site_servers_inboxes_folder(site: Path) -> None:
+    (site / "ddm.box").mkdir()
+    (site / "StatMgr.box").mkdir()
+    ccr("new", "PC-0042", "--site", str(site))
+
+    done = ccr("simulate", "--site", str(site), "--once")
+
+    assert done.returncode == 2
+    assert "it looks like a real site server's inboxes folder" in done.stderr
+    assert "ddm.box, StatMgr.box" in done.stderr
+    assert os.listdir(site / "ccr.box") == ["PC-0042.ccr"]  # nothing was touched
+
+
+def test_refuses_a_configured_site_on_a_share_by_its_name(site: Path) -> None:
+    from ccrgui.core.config import Config, SiteEntry, save_config
+
+    save_config(Config(sites=[SiteEntry("ABC", r"\\CM01\SMS_ABC\inboxes")]))
+    done = ccr("simulate", "--site", "ABC", "--once")
+    assert done.returncode == 2
+    assert "refusing to simulate a site server on ABC: it is a UNC path" in done.stderr

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ccrgui.core.mounts import filesystem_type, network_location
+from ccrgui.core.mounts import filesystem_type, network_location, real_site_inboxes
 from ccrgui.core.simrules import DEFAULT_RULES, RulesError, load_rules, parse_rules
 
 
@@ -105,3 +105,14 @@ def test_network_locations_by_name(path: str, words: str) -> None:
 
 def test_a_local_folder_is_not_a_network_location(tmp_path: Path) -> None:
     assert network_location(str(tmp_path)) is None
+
+
+def test_real_site_inboxes_are_told_from_a_test_site(tmp_path: Path) -> None:
+    for name in ("ccr.box", "ccrretry.box"):
+        (tmp_path / name).mkdir()
+    assert real_site_inboxes(tmp_path) == []
+    (tmp_path / "DDM.BOX").mkdir()
+    (tmp_path / "auth").mkdir()
+    (tmp_path / "statmgr.box.txt").write_text("a file, not an inbox")
+    assert real_site_inboxes(tmp_path) == ["auth", "DDM.BOX"]
+    assert real_site_inboxes(tmp_path / "missing") == []
