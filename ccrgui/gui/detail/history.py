@@ -40,6 +40,9 @@ __all__ = ["HistoryView", "attempt_row"]
 
 TAIL_SECONDS = 10.0
 REBUILD_MS = 250  # at most this often while entries stream in
+# smaller than the core's default: the search of one chunk holds the GIL, and the GUI
+# thread waits for it (4 MB chunks: about 85 ms stalls; bench/bench_history_gui.py)
+CHUNK_BYTES = 512 * 1024
 _FAILED = {Outcome.FAILED, Outcome.RETRY, Outcome.GAVE_UP}
 
 
@@ -155,7 +158,7 @@ class HistoryView(QWidget):
             self.status.setText(why or "Where this site's ccm.log is, is not known.")
             return
         try:
-            self._reader = MachineLog(log, machine)
+            self._reader = MachineLog(log, machine, chunk_size=CHUNK_BYTES)
         except ValueError as exc:
             self.status.setText(f"No history: {exc}")
             return
