@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..core.ccr import CcrRecord
-from ..core.config import Config, ConfigError, load_config, save_config
+from ..core.config import Config, ConfigError
 from ..core.errors import describe
 from ..core.queue import BatchInvalid, QueueOutcome, queue_report, queue_requests
 from ..core.resolve import resolve_site
@@ -49,6 +49,7 @@ from .dialogs.help import FilesDialog, ReadmeDialog, ShortcutsDialog
 from .dialogs.new_request import NewRequestDialog
 from .dialogs.settings import SettingsDialog
 from .icons import action_icon
+from .preferences import Preferences
 from .resubmit.controller import ResubmitController
 from .runtime.single_instance import Handover
 from .shortcuts import WindowKeysFirst
@@ -80,13 +81,6 @@ def _key_list(shortcut: QKeySequence.StandardKey | str | None, fallback: str) ->
     return keys
 
 
-def _poll_seconds() -> float:
-    try:
-        return float(load_config().poll_seconds)
-    except ConfigError:
-        return 10.0
-
-
 class MainWindow(QMainWindow):
     """``site_changed(Site)`` fires whenever a site has been opened (off the GUI thread)."""
 
@@ -110,10 +104,11 @@ class MainWindow(QMainWindow):
         self._central: QWidget = self._placeholder
         self._body_layout.addWidget(self._central, 1)
         self.setCentralWidget(self._body)
-        self.box_view = BoxView(self, poll_seconds=_poll_seconds())
-        self.resubmit_ui = ResubmitController(self.box_view, self)
+        self.prefs = Preferences(self)  # the settings, read once
+        self.box_view = BoxView(self, poll_seconds=self.prefs.config.poll_seconds)
+        self.resubmit_ui = ResubmitController(self.box_view, self, self.prefs)
         self.check_ui = CheckController(self.box_view, self)
-        self.file_opener = FileOpener(self)
+        self.file_opener = FileOpener(self, self.prefs)
         self.activity_window: ActivityWindow | None = None
         self.demo_server = DemoServer(self)
         self._build_actions()
@@ -315,6 +310,7 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         """Every connection between the parts of the window, in one place."""
         view, resubmit, opener = self.box_view, self.resubmit_ui, self.file_opener
+        self.prefs.changed.connect(self._prefs_changed)
         # the site: the table follows it, F5 reads it again
         self.site_changed.connect(view.set_site)
         self.site_failed.connect(self._no_site)
@@ -376,18 +372,18 @@ class MainWindow(QMainWindow):
         generation = self._site_generation
         self.site_bar.name_label.setText("Opening site…")
 
-        def opened(site: Site) -> None:
-            if generation == self._site_generation:  # a later reload wins
-                self._site_opened(site)
-
-        def failed(exc: BaseException) -> None:
-            if generation == self._site_generation:
-                self._site_failed(exc)
-
+        opened = partial(self._site_result, generation, self._site_opened)
+        failed = partial(self._site_result, generation, self._site_failed)
         if arg == SANDBOX_SITE:
             run_task(ensure_sandbox, opened, failed)
+        elif self.prefs.error and arg is None:
+            self._site_failed(ConfigError(self.prefs.error))  # no default site to go by
         else:
-            run_task(lambda: resolve_site(arg), opened, failed)
+            run_task(partial(resolve_site, arg, self.prefs.config), opened, failed)
+
+    def _site_result(self, generation: int, show: Callable[[Any], None], result: Any) -> None:
+        if generation == self._site_generation:  # a later reload wins
+            show(result)
 
     def _site_opened(self, site: Site) -> None:
         self._site_retry.stop()
@@ -431,11 +427,9 @@ class MainWindow(QMainWindow):
 
     def _fill_site_menu(self) -> None:
         """Sandbox plus the configured sites, the current one checked."""
-        try:
-            sites = [entry.name for entry in load_config().sites]
-        except ConfigError as exc:
-            sites = []
-            self.statusBar().showMessage(str(exc), 10000)
+        sites = [entry.name for entry in self.prefs.config.sites]
+        if self.prefs.error:
+            self.statusBar().showMessage(self.prefs.error, 10000)
         self.menu_sites.fill(sites, self.site, self.act_settings)
 
     def open_site_root(self, root: str) -> None:
@@ -450,12 +444,9 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ new request
     def new_request(self) -> None:
-        try:
-            cfg = load_config()
-        except ConfigError as exc:
-            self.show_error("Settings unreadable", str(exc))
-            cfg = Config()
-        dlg = NewRequestDialog(self, forced=cfg.always_install, site=self.site)
+        if self.prefs.error:
+            self.show_error("Settings unreadable", self.prefs.error)
+        dlg = NewRequestDialog(self, forced=self.prefs.config.always_install, site=self.site)
         dlg.submitted.connect(self.queue_names)
         dlg.open()
         self._new_dialog = dlg
@@ -477,13 +468,8 @@ class MainWindow(QMainWindow):
         )
 
     def _remember_forced(self, forced: bool) -> None:
-        try:
-            cfg = load_config()
-            if cfg.always_install != forced:
-                cfg.always_install = forced
-                save_config(cfg)
-        except (ConfigError, OSError) as exc:
-            log.warning("could not save the Always install choice: %s", exc)
+        if self.prefs.config.always_install != forced:
+            self.prefs.update(always_install=forced)
 
     def _queued(self, outcomes: list[QueueOutcome]) -> None:
         report = queue_report(outcomes)
@@ -550,8 +536,9 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ settings
     def open_settings(self) -> None:
-        dlg = SettingsDialog(self)
+        dlg = SettingsDialog(self, self.prefs.config, self.prefs.error)
         self._default_seen = dlg.config.default_site
+        dlg.saved.connect(self.prefs.replace)
         dlg.saved.connect(self._settings_saved)
         dlg.open()
         self._settings_dialog = dlg
@@ -562,8 +549,10 @@ class MainWindow(QMainWindow):
         if cfg.default_site != self._default_seen:
             self.site_arg = None
         self._default_seen = cfg.default_site
-        self.box_view.set_poll_seconds(cfg.poll_seconds)  # the new interval applies now
         self.reload_site()
+
+    def _prefs_changed(self, cfg: Config) -> None:
+        self.box_view.set_poll_seconds(cfg.poll_seconds)  # a new interval applies now
 
     # ------------------------------------------------------------------ activity log
     def open_activity(self) -> ActivityWindow:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from ccrgui.core import paths
+from ccrgui.core.config import Config
 from ccrgui.core.resolve import resolve_site
 from ccrgui.core.site import Site
 from ccrgui.gui import main_window
@@ -130,10 +131,10 @@ def test_only_the_latest_site_switch_is_shown(
     slow = str(tmp_path / "slow-share")
     gate = threading.Event()
 
-    def resolve(arg: str | None) -> Site:
+    def resolve(arg: str | None, cfg: Config | None = None) -> Site:
         if arg == slow:
             gate.wait(10)  # the dead share answers only after the user moved on
-        return resolve_site(arg)
+        return resolve_site(arg, cfg)
 
     monkeypatch.setattr(main_window, "resolve_site", resolve)
     window.open_site_root(slow)

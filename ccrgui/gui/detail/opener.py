@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QWidget
 from ...core.ccr import CcrRecord
 from ...core.filetype import EXTENSION
 from ...core.site import path_key
+from ..preferences import Preferences
 from .window import DetailWindow
 
 __all__ = ["FileOpener", "ccr_paths_from_urls"]
@@ -51,9 +52,10 @@ class FileOpener(QObject):
     open_site_requested = Signal(str)
     check_requested = Signal(object, str)  # (detail window, machine)
 
-    def __init__(self, window: QWidget | None = None) -> None:
+    def __init__(self, window: QWidget | None = None, prefs: Preferences | None = None) -> None:
         super().__init__(window)
         self._window = window
+        self._prefs = prefs
         self.windows: dict[str, DetailWindow] = {}
 
     # ---------------------------------------------------------------- opening
@@ -75,7 +77,7 @@ class FileOpener(QObject):
         return opened
 
     def _new_window(self, path: str, key: str) -> DetailWindow:
-        win = DetailWindow(CcrRecord(file=path), self._window)
+        win = DetailWindow(CcrRecord(file=path), self._window, self._prefs)
         win.setWindowFlag(Qt.WindowType.Window, True)  # its own top-level window
         if self._listened(self.resubmit_requested):
             win.resubmit_requested.connect(partial(self._resubmit, win))

@@ -19,7 +19,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget, QToolButton, QWidget
 
 from ...core.ccr import MAX_FILE_BYTES, CcrRecord, parse_bytes, parse_file
-from ...core.config import Config, ConfigError, SiteEntry, load_config
+from ...core.config import Config, SiteEntry
 from ...core.locate import FileLocation, locate_file
 from ...core.queue import BatchInvalid, QueueOutcome, queue_requests
 from ...core.reach import Reachability
@@ -29,6 +29,7 @@ from ...core.sandbox import SANDBOX_NAME, ensure_sandbox, sandbox_root
 from ...core.site import SiteError, open_site, same_path
 from ..desktop import show_in_folder
 from ..icons import action_icon
+from ..preferences import Preferences
 from ..tasks import run_task
 from .history import HistoryView
 from .reach_panel import ReachPanel
@@ -50,7 +51,7 @@ class LoadedFile:
     no_log_reason: str = ""  # why there is none
 
 
-def load_file(path: str | Path) -> LoadedFile:
+def load_file(path: str | Path, cfg: Config) -> LoadedFile:
     """Read, parse and locate one file (off the GUI thread). Never raises."""
     file = os.path.abspath(path)
     try:
@@ -59,10 +60,6 @@ def load_file(path: str | Path) -> LoadedFile:
         record = parse_bytes(data, file)
     except OSError:
         data, record = b"", parse_file(file)  # parse_file words the reason for the user
-    try:
-        cfg = load_config()
-    except ConfigError:
-        cfg = Config()
     location = locate_file(file, cfg)
     log, why = (
         None,
@@ -100,9 +97,13 @@ class DetailWindow(QMainWindow):
     queued = Signal(object)
     loaded = Signal()
 
-    def __init__(self, record: CcrRecord, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, record: CcrRecord, parent: QWidget | None = None, prefs: Preferences | None = None
+    ) -> None:
+        """``prefs``: the window's settings (a window of its own reads them when None)."""
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.prefs = prefs if prefs is not None else Preferences(self)
         self.location = FileLocation()
         self.sites: list[SiteEntry] = []
         self.view = DetailView(record)
@@ -225,7 +226,9 @@ class DetailWindow(QMainWindow):
     def reload(self) -> None:
         """Re-read the file and where it lives, off the GUI thread."""
         self.statusBar().showMessage("Reading the file…")
-        run_task(partial(load_file, self.record.file), self._loaded, self._loaded)
+        run_task(
+            partial(load_file, self.record.file, self.prefs.config), self._loaded, self._loaded
+        )
 
     def _loaded(self, result: LoadedFile | BaseException) -> None:
         if isinstance(result, BaseException):
@@ -301,10 +304,7 @@ class DetailWindow(QMainWindow):
         machine = self.record.machine_name
         if not machine:
             return
-        try:
-            forced = load_config().always_install
-        except ConfigError:
-            forced = True
+        forced = self.prefs.config.always_install
         self.statusBar().showMessage(f"Queueing {machine} on {entry.name}…")
         sandbox = entry.name == SANDBOX_NAME and same_path(entry.root, sandbox_root())
 

@@ -42,16 +42,22 @@ class SettingsDialog(QDialog):
     saved = Signal(object)
     tested = Signal(bool)  # a Test (or Browse) check finished: is it a site?
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, config: Config | None = None, problem: str = ""
+    ) -> None:
+        """``config``: the settings to edit (the window's; read from disk when None),
+        ``problem``: why they could not be read."""
         super().__init__(parent)
         self._test_generation = 0
         self.setWindowTitle("Settings")
         self.setObjectName("settingsDialog")
-        try:
-            self.config = load_config()
-            load_problem = ""
-        except ConfigError as exc:
-            self.config, load_problem = Config(), str(exc)
+        load_problem = problem
+        if config is None:
+            try:
+                config = load_config()
+            except ConfigError as exc:
+                config, load_problem = Config(), str(exc)
+        self.config = config
 
         self.sites_table = QTableWidget(0, 3)
         self.sites_table.setObjectName("sitesTable")

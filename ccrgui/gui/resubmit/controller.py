@@ -35,11 +35,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from ...core.ccr import CcrRecord
-from ...core.config import Config, ConfigError, load_config, save_config
 from ...core.resubmit import BatchResult, ResubmitMode, ResubmitOutcome, resubmit, undo
 from ...core.site import BoxKind, Site, open_site, path_key, same_path
 from ..box.rows import RowOutcome
 from ..icons import action_icon
+from ..preferences import Preferences
 from ..tasks import Worker
 from .dialogs import ConfirmDialog, ProgressDialog, ResubmitChoice, ResultsDialog
 from .report import row_outcome, status_text
@@ -91,7 +91,8 @@ class ResubmitController(QObject):
     """Runs Resubmit and Undo on the rows of ``table``.
 
     Actions: ``act_resubmit`` (Ctrl+R), ``act_resubmit_new`` (Ctrl+Shift+R), ``act_undo``
-    (Ctrl+Z), for the window to place. ``dialog_parent`` parents the dialogs.
+    (Ctrl+Z), for the window to place. ``dialog_parent`` parents the dialogs; ``prefs``
+    says when to ask and whether new requests are forced.
 
     Signals: ``finished(BatchResult)`` after a resubmit or undo batch was shown (rows
     updated, summary given); ``idle()`` when a batch ended, whichever way;
@@ -107,9 +108,10 @@ class ResubmitController(QObject):
     status = Signal(str, int)
     error = Signal(str, str)
 
-    def __init__(self, table: ResubmitTable, dialog_parent: QWidget) -> None:
+    def __init__(self, table: ResubmitTable, dialog_parent: QWidget, prefs: Preferences) -> None:
         super().__init__(dialog_parent)
         self.table = table
+        self.prefs = prefs
         self._parent = dialog_parent
         self.last_batch: BatchResult | None = None
         self.last_keys: dict[str, str] = {}
@@ -186,11 +188,7 @@ class ResubmitController(QObject):
         records, selected = self.table.targets()
         if not records:
             return None
-        try:
-            cfg = load_config()
-        except ConfigError as exc:
-            self.status.emit(str(exc), 10000)
-            cfg = Config()
+        cfg = self.prefs.config
         ask = mode == ResubmitMode.NEW or (cfg.confirm_over > 0 and len(records) > cfg.confirm_over)
         scope = (
             f"{len(records):,} selected"
@@ -226,12 +224,9 @@ class ResubmitController(QObject):
         self, site: Site, records: list[CcrRecord], scope: str, choice: ResubmitChoice
     ) -> None:
         if choice.dont_ask:
-            try:
-                cfg = load_config()
-                cfg.confirm_over = 0
-                save_config(cfg)
-            except (ConfigError, OSError) as exc:
-                self.status.emit(f"Could not save “don't ask again”: {exc}", 10000)
+            problem = self.prefs.update(confirm_over=0)
+            if problem:
+                self.status.emit(f"Could not save “don't ask again”: {problem}", 10000)
         self.start(site, records, mode=choice.mode, forced=choice.forced, scope=scope)
 
     def resubmit_record(self, record: CcrRecord, detail: QWidget | None = None) -> None:
@@ -249,10 +244,7 @@ class ResubmitController(QObject):
         else:
             root = folder.parent
             site = partial(open_site, root)  # off the GUI thread
-        try:
-            forced = load_config().always_install
-        except ConfigError:
-            forced = True
+        forced = self.prefs.config.always_install
         self.start(
             site,
             [record],

@@ -169,7 +169,8 @@ def test_switch_site_menu_lists_sandbox_and_sites_and_switches(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
     root = make_inboxes(tmp_path / "SMS_ABC" / "inboxes")
-    save_config(Config(sites=[SiteEntry("ABC", str(root))]))
+    assert window.prefs.update(sites=[SiteEntry("ABC", str(root))]) == ""  # saved
+    assert load_config().sites == [SiteEntry("ABC", str(root))]
     window.menu_sites.aboutToShow.emit()
     labels = [a.text() for a in window.menu_sites.actions() if a.isCheckable()]
     assert labels == ["Sandbox (built-in practice site)", "ABC"]
