@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from ccrgui.core.ccr import parse_file
-from ccrgui.core.config import Config, SiteEntry, save_config
+from ccrgui.core.config import SiteEntry
 from ccrgui.core.simulator import SiteSimulator
 from ccrgui.gui.box.columns import COL_ATTEMPTS, COL_MEANING
 from ccrgui.gui.detail import history
@@ -81,7 +81,7 @@ def test_switching_to_a_real_site_stops_it(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
     root = make_inboxes(tmp_path / "SMS_ABC" / "inboxes")
-    save_config(Config(sites=[SiteEntry("ABC", str(root))]))
+    window.prefs.update(sites=[SiteEntry("ABC", str(root))])  # as Settings saves a site
     window.act_demo_server.trigger()
     assert window.demo_server.running
 
