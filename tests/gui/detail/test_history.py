@@ -99,7 +99,7 @@ def test_the_sites_own_log_setting_and_a_missing_log(qtbot: QtBot, site: Path) -
     win = open_history(qtbot, site / "ccrretry.box" / "C1.ccr")
     show_tab(qtbot, win)
     assert "No ccm.log at" in win.history.status.text()
-    save_config(Config(sites=[SiteEntry("ABC", str(site), str(moved))]))
+    win.prefs.update(sites=[SiteEntry("ABC", str(site), str(moved))])  # as Settings does
     with qtbot.waitSignal(win.loaded, timeout=10000):
         win.reload()
     qtbot.waitUntil(lambda: win.history.tree.topLevelItemCount() == 1, timeout=20000)

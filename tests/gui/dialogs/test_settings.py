@@ -43,7 +43,7 @@ def test_a_sites_ccm_log_is_shown_kept_and_edited(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
     root = make_inboxes(tmp_path / "SMS_ABC" / "inboxes")
-    save_config(Config(sites=[SiteEntry("ABC", str(root), r"\\SRV\SMS_ABC\Logs")]))
+    window.prefs.update(sites=[SiteEntry("ABC", str(root), r"\\SRV\SMS_ABC\Logs")])
     dlg = open_settings(qtbot, window)
     assert dlg.sites_table.item(0, 2).text() == r"\\SRV\SMS_ABC\Logs"
     dlg.accept()  # saving other settings keeps it
