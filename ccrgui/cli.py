@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import gc
 import json
+import os
 import signal
 import sys
 import threading
@@ -23,8 +23,9 @@ from typing import NoReturn, TextIO
 
 from . import __version__
 from .core.ccmlog import LogEntry
-from .core.ccr import CcrRecord, parse_file
+from .core.ccr import MAX_FILE_BYTES, CcrRecord, parse_bytes
 from .core.config import ConfigError, SiteEntry, load_config
+from .core.csvexport import write_csv_to
 from .core.errors import describe, display_code, format_code, normalize_code
 from .core.machinelog import MachineLog, group_attempts
 from .core.queue import (
@@ -37,14 +38,26 @@ from .core.queue import (
     read_name_list,
 )
 from .core.reach import RPC_PORT, SMB_PORT, check_machines
+from .core.readfile import read_regular_file
 from .core.resolve import resolve_site, site_ccm_log
 from .core.resubmit import ResubmitMode, ResubmitStatus, resubmit, select_by_machine
 from .core.scan import expiring_within, read_box, with_error
 from .core.simulator import SimOutcome
 from .core.site import SiteError
-from .core.textsafe import escape_control
+from .core.textsafe import escape_control, shorten
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+COLUMN_MAX = 40  # characters a table column shows of one value (a 1 MB name: not 1 MB wide)
+ECHO_MAX = 200  # characters of a name or path echoed in a message
+
+
+def _t(value: object, limit: int = 0) -> str:
+    """A value as terminal text: control characters and undecodable bytes escaped
+    (``\\x1b``, ``\\xff``), cut to ``limit`` characters when given."""
+    text = escape_control(str(value))
+    return shorten(text, limit) if limit else text
+
+
 FOLLOW_SECONDS = 1.0  # how often ccr log --follow looks for new lines
 
 EXIT_CODES_HELP = """\
@@ -98,22 +111,25 @@ def cmd_new(args: argparse.Namespace) -> int:
     for o in outcomes:
         if o.status == QueueStatus.FAILED:
             failed += 1
-        print(f"{o.status}  {o.machine}" + (f"  {o.path}" if o.path else ""))
+        print(f"{o.status}  {_t(o.machine)}" + (f"  {_t(o.path)}" if o.path else ""))
         if o.reason:
-            print(f"ccr: {o.machine}: {o.reason}", file=sys.stderr)
+            print(f"ccr: {_t(o.machine)}: {_t(o.reason)}", file=sys.stderr)
     return EXIT_FAILED if failed else EXIT_OK  # "already queued" is not a failure
 
 
 def _read_names_file(source: str) -> list[str]:
-    """The names in a list file (or stdin: ``-``), decoded as the GUI's Import list does
-    (UTF-8, UTF-16 with BOM, else Windows-1252)."""
+    """Names from a list file (or stdin): UTF-8 or Notepad's "Unicode" (UTF-16), as the
+    app's import reads them; a stray undecodable byte is a bad name, not a crash."""
     try:
         if source == "-":
-            text = decode_name_list(sys.stdin.buffer.read(MAX_LIST_BYTES + 1), "stdin")
+            data = sys.stdin.buffer.read(MAX_LIST_BYTES + 1)
+            if len(data) > MAX_LIST_BYTES:
+                raise ValueError("The list on stdin is too big for a list of machine names.")
+            text = decode_name_list(data, "The list on stdin")
         else:
             text = read_name_file(source)
-    except OSError as exc:
-        raise CliError(f"cannot read {source}: {exc.strerror or exc}") from exc  # I/O: exit 1
+    except OSError as exc:  # I/O: exit 1
+        raise CliError(f"cannot read {_t(source, ECHO_MAX)}: {exc.strerror or exc}") from exc
     except ValueError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
     return read_name_list(text.splitlines())
@@ -123,12 +139,17 @@ def cmd_show(args: argparse.Namespace) -> int:
     records: list[CcrRecord] = []
     failed = False
     for f in args.files:
-        p = Path(f)
-        if not p.is_file():
-            print(f"ccr: {f}: no such file", file=sys.stderr)
+        try:
+            raw = read_regular_file(f, MAX_FILE_BYTES + 1)
+        except FileNotFoundError:
+            print(f"ccr: {_t(f, ECHO_MAX)}: no such file", file=sys.stderr)
             failed = True
             continue
-        records.append(parse_file(p))
+        except OSError as exc:  # a folder, a pipe, a device, no permission
+            print(f"ccr: {_t(f, ECHO_MAX)}: {exc.strerror or exc}", file=sys.stderr)
+            failed = True
+            continue
+        records.append(parse_bytes(raw, os.path.abspath(f)))
     if args.format == "json":
         data = [r.to_json() for r in records]
         if len(args.files) == 1 and len(data) == 1:
@@ -147,7 +168,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def _print_record(r: CcrRecord, out: TextIO) -> None:
     def line(label: str, value: object) -> None:
         if value not in (None, "", []):
-            out.write(f"{label:<20} {value}\n")
+            out.write(f"{label:<20} {_t(value)}\n")
 
     line("File", r.file)
     if r.problem:
@@ -170,21 +191,6 @@ def _print_record(r: CcrRecord, out: TextIO) -> None:
         line("What to check", info.fix)
 
 
-LIST_COLUMNS = [
-    "machine_name",
-    "domain",
-    "attempts",
-    "last_error_code",
-    "last_error_hex",
-    "last_error_name",
-    "initial_request_date",
-    "latest_processing_attempt",
-    "expires_at",
-    "problem",
-    "file",
-]
-
-
 def cmd_list(args: argparse.Namespace) -> int:
     code = None if args.error is None else _parse_error_code(args.error)
     site = _site(args.site)
@@ -197,18 +203,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         records = with_error(records, code)
     if args.expiring is not None:
         records = expiring_within(records, args.expiring)
-    rows = [r.to_json() for r in records]
     if args.format == "json":  # one record per line: grep-able, and 5x faster than indent=2
-        lines = ",\n".join("  " + json.dumps(r) for r in rows)
-        sys.stdout.write(f"[\n{lines}\n]\n" if rows else "[]\n")
-    elif args.format == "csv":
-        writer = csv.DictWriter(
-            sys.stdout, fieldnames=LIST_COLUMNS, extrasaction="ignore", lineterminator="\n"
-        )
-        writer.writeheader()
-        for row in rows:
-            row = dict(row)
-            writer.writerow(row)
+        # ensure_ascii: exact, and an undecodable byte stays a \udcNN escape (lossless)
+        lines = ",\n".join("  " + json.dumps(r.to_json()) for r in records)
+        sys.stdout.write(f"[\n{lines}\n]\n" if records else "[]\n")
+    elif args.format == "csv":  # the app's export layout (core.csvexport), formulas defused
+        write_csv_to(sys.stdout, records, newline="\n")
     else:
         _print_table(records, sys.stdout)
     return EXIT_OK
@@ -223,11 +223,11 @@ def _print_table(records: list[CcrRecord], out: TextIO) -> None:
             err = f"{format_code(r.last_error_code)} {r.last_error_name or ''}".strip()
         rows.append(
             (
-                r.machine_name or f"? {r.problem}",
+                _t(r.machine_name or f"? {r.problem}", COLUMN_MAX),
                 "" if r.attempts is None else str(r.attempts),
-                err,
+                _t(err, COLUMN_MAX),
                 "" if r.expires_at is None else r.expires_at.strftime("%Y-%m-%d %H:%M"),
-                r.file_name,
+                _t(r.file_name),
             )
         )
     widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(header)]
@@ -266,24 +266,29 @@ def cmd_resubmit(args: argparse.Namespace) -> int:
                     seen.add(r.file)
                     chosen.append(r)
     for name in not_found:
-        print(f"not found  {name}")
-        print(f"ccr: no request with {name} in {site.retry}", file=sys.stderr)
+        print(f"not found  {_t(name, ECHO_MAX)}")
+        print(f"ccr: no request with {_t(name, ECHO_MAX)} in {_t(site.retry)}", file=sys.stderr)
     forced = not args.no_force and _always_install()
     stop = _CancelOnInterrupt()
     with stop:
         mode = ResubmitMode.NEW if args.new else ResubmitMode.RETRY
         batch = resubmit(site, chosen, mode=mode, forced=forced, cancel=stop)
+    for rec in batch.recovered:
+        print(
+            f"ccr: recovered {_t(rec.name)} (claimed by a run that was stopped): {_t(rec.result)}",
+            file=sys.stderr,
+        )
     for o in batch.outcomes:
         where = f"{o.source} -> {o.destination}" if o.destination else str(o.source)
-        print(f"{o.status}  {o.machine}  {where}")
+        print(f"{o.status}  {_t(o.machine, COLUMN_MAX)}  {_t(where)}")
         if o.reason and o.status == ResubmitStatus.FAILED:
-            print(f"ccr: {o.machine}: {o.reason}", file=sys.stderr)
+            print(f"ccr: {_t(o.machine, COLUMN_MAX)}: {_t(o.reason)}", file=sys.stderr)
         elif o.reason and o.status == ResubmitStatus.RESUBMITTED:
-            print(f"ccr: {o.machine}: warning: {o.reason}", file=sys.stderr)
+            print(f"ccr: {_t(o.machine, COLUMN_MAX)}: warning: {_t(o.reason)}", file=sys.stderr)
     if batch.log_error:
-        print(f"ccr: warning: {batch.log_error}", file=sys.stderr)
+        print(f"ccr: warning: {_t(batch.log_error)}", file=sys.stderr)
     if not chosen and not not_found:
-        print(f"nothing to resubmit in {site.retry}")
+        print(f"nothing to resubmit in {_t(site.retry)}")
     print(f"{batch.summary()}", file=sys.stderr)
     if batch.cancelled:
         print(
@@ -855,13 +860,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     # collector would only re-walk every record already read, again and again (a quarter
     # of `ccr list` on 50,000 files). Reference counting still frees what is dropped.
     gc.disable()
+    for stream in (sys.stdout, sys.stderr):  # never die on a character the terminal lacks
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
     except CliError as exc:
-        print(f"ccr: {exc}", file=sys.stderr)
+        text = "\n".join(_t(line) for line in str(exc).split("\n"))
+        print(f"ccr: {text}", file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         print("ccr: interrupted", file=sys.stderr)
@@ -871,7 +880,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if args.debug:
             raise
-        print(f"ccr: unexpected error: {exc!r} (run with --debug for details)", file=sys.stderr)
+        print(
+            f"ccr: unexpected error: {_t(repr(exc))} (run with --debug for details)",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
 
 

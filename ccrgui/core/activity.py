@@ -9,6 +9,15 @@ profile never interleave or overwrite half lines. JSON Lines rather than TSV: a 
 a path may hold any character and JSON escapes it; each line names its fields, so later
 versions can add some; and a line cut short by a crash fails to parse and is skipped.
 
+A write cut short (a full disk) leaves half a line: the next entry then starts on a fresh
+line of its own (the writer looks at the last byte first), and the reader keeps every
+intact line, including an entry glued to a broken one by an older version. A name
+holding bytes that are not UTF-8 is kept exactly, as a ``\\udcNN`` JSON escape. The log
+is capped: past :data:`MAX_LOG_BYTES` it is renamed to ``activity.1.jsonl`` (replacing
+the previous one) and a new one is started, so the newest entries are always kept and
+the two files never hold more than twice that. Reading never waits on a named pipe put
+in the log's place, and reading the end of a log is linear in what is read.
+
 Writing the log never stops the work it records: a failure is kept in
 :attr:`ActivityLog.error` for the caller to show, and logged with :mod:`logging`.
 
@@ -21,9 +30,11 @@ Typical use::
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
+import stat
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -33,6 +44,7 @@ from types import TracebackType
 from typing import Any
 
 from . import paths
+from .readfile import NotARegularFile, open_regular
 from .site import Site
 
 __all__ = [
@@ -46,7 +58,9 @@ __all__ = [
 ]
 
 FILE_NAME = "activity.jsonl"
-ACTIONS = ("queue", "resubmit", "resubmit-new", "undo")
+OLD_FILE_NAME = "activity.1.jsonl"
+MAX_LOG_BYTES = 8 * 1024 * 1024  # about 25,000 entries; then the log is rotated
+ACTIONS = ("queue", "resubmit", "resubmit-new", "undo", "recover")
 _TAIL_CHUNK = 64 * 1024
 
 _log = logging.getLogger(__name__)
@@ -150,6 +164,7 @@ class ActivityLog:
         self.path = path if path is not None else activity_log_path()
         self.error: str | None = None  # the first write problem, for the caller to show
         self._fd: int | None = None
+        self._cut = False  # our last write was cut short: start the next on a fresh line
 
     def __enter__(self) -> ActivityLog:
         return self
@@ -167,6 +182,9 @@ class ActivityLog:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._fd = _open_append(self.path)
+                if _rotate_if_big(self.path, self._fd):
+                    os.close(self._fd)
+                    self._fd = _open_append(self.path)
             except OSError as exc:
                 self._fail(exc)
         return self._fd
@@ -181,11 +199,17 @@ class ActivityLog:
         if fd is None:
             return False
         line = json.dumps(entry.to_json(), ensure_ascii=False) + "\n"
+        # a lone surrogate (an undecodable byte of a file name) becomes its JSON escape
+        data = line.encode("utf-8", "backslashreplace")
         try:
-            data = line.encode("utf-8")
-            if os.write(fd, data) != len(data):
+            if self._cut or not _ends_with_newline(fd):
+                data = b"\n" + data  # never glue this entry to a half line
+            written = os.write(fd, data)
+            self._cut = written != len(data)
+            if self._cut:
                 raise OSError(0, "short write (disk full?)")
         except OSError as exc:
+            self._cut = True
             self._fail(exc)
             return False
         return True
@@ -200,10 +224,45 @@ class ActivityLog:
 
 
 def _open_append(path: Path) -> int:
-    """A descriptor whose every write lands at the end of ``path``, atomically."""
+    """A descriptor whose every write lands at the end of ``path``, atomically; refuses
+    (never waits on) a named pipe or device in the log's place."""
     if sys.platform == "win32":
         return _open_append_windows(path)
-    return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    flags = os.O_RDWR | os.O_APPEND  # read too: the last byte tells whether a line is open
+    try:
+        return open_regular(path, flags)
+    except FileNotFoundError:
+        fd = os.open(path, flags | os.O_CREAT | os.O_NONBLOCK, 0o644)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise NotARegularFile(errno.EINVAL, "not a regular file", str(path))
+    return fd
+
+
+def _ends_with_newline(fd: int) -> bool:
+    """The log is empty or its last byte ends a line (True where it cannot be read)."""
+    size = os.fstat(fd).st_size
+    if size == 0 or not hasattr(os, "pread"):
+        return True
+    try:
+        return os.pread(fd, 1, size - 1) == b"\n"
+    except OSError:
+        return True
+
+
+def _rotate_if_big(path: Path, fd: int) -> bool:
+    """Past MAX_LOG_BYTES: the log becomes activity.1.jsonl (newest entries kept)."""
+    st = os.fstat(fd)
+    if st.st_size < MAX_LOG_BYTES:
+        return False
+    try:
+        now = os.stat(path)
+        if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
+            return True  # another process rotated it just now: reopen
+        os.replace(path, path.with_name(OLD_FILE_NAME))
+    except OSError:
+        return False  # keep appending; a later batch tries again
+    return True
 
 
 if sys.platform == "win32":  # pragma: no cover - Windows only
@@ -257,40 +316,64 @@ def log_entries(entries: Iterable[ActivityEntry]) -> str | None:
 
 
 def read_activity(limit: int | None = 500, path: Path | None = None) -> list[ActivityEntry]:
-    """The last ``limit`` entries (all when None), oldest first. Damaged lines are skipped.
+    """The last ``limit`` entries (all when None), oldest first, from the log and, when it
+    holds fewer, the rotated one before it. Damaged lines are skipped; an intact entry
+    glued to a damaged one is kept.
 
     Reads only the end of a large log. Raises OSError when the log exists but cannot be
-    read; a log that does not exist yet is empty.
+    read (or is not a file); a log that does not exist yet is empty.
     """
     path = path if path is not None else activity_log_path()
-    try:
-        with open(path, "rb") as fh:
-            lines = _tail_lines(fh, limit)
-    except FileNotFoundError:
-        return []
-    entries: list[ActivityEntry] = []
-    for raw in lines:
-        try:
-            data = json.loads(raw.decode("utf-8"))
-            if isinstance(data, dict):
-                entries.append(ActivityEntry.from_json(data))
-        except (ValueError, KeyError, TypeError):
-            continue  # a line cut short by a crash or a full disk
+    entries = _read_one(path, limit)
+    if limit is None or len(entries) < limit:
+        older = _read_one(path.with_name(OLD_FILE_NAME), None if limit is None else limit)
+        entries = older + entries
     return entries if limit is None else entries[-limit:] if limit > 0 else []
 
 
+def _read_one(path: Path, limit: int | None) -> list[ActivityEntry]:
+    try:
+        fd = open_regular(path)
+    except FileNotFoundError:
+        return []
+    with os.fdopen(fd, "rb") as fh:
+        lines = _tail_lines(fh, limit)
+    entries: list[ActivityEntry] = []
+    for raw in lines:
+        entry = _parse_line(raw)
+        if entry is not None:
+            entries.append(entry)
+    return entries
+
+
+def _parse_line(raw: bytes) -> ActivityEntry | None:
+    try:
+        data = json.loads(raw.decode("utf-8", "surrogateescape"))
+        if isinstance(data, dict):
+            return ActivityEntry.from_json(data)
+    except (ValueError, KeyError, TypeError, RecursionError):
+        pass
+    start = raw.rfind(b'{"time"')  # an entry glued to half a line by an older writer
+    if start > 0:
+        return _parse_line(raw[start:])
+    return None  # a line cut short by a crash or a full disk
+
+
 def _tail_lines(fh: Any, limit: int | None) -> list[bytes]:
+    """The last ``limit`` lines (all when None); linear in the bytes read."""
     size = fh.seek(0, os.SEEK_END)
     if limit is None:
         fh.seek(0)
         return [ln for ln in fh.read().split(b"\n") if ln.strip()]
-    pos, data = size, b""
-    while pos > 0 and data.count(b"\n") <= limit:
+    pos, chunks, newlines = size, [], 0
+    while pos > 0 and newlines <= limit:
         step = min(_TAIL_CHUNK, pos)
         pos -= step
         fh.seek(pos)
-        data = fh.read(step) + data
-    lines = data.split(b"\n")
+        chunk = fh.read(step)
+        chunks.append(chunk)
+        newlines += chunk.count(b"\n")
+    lines = b"".join(reversed(chunks)).split(b"\n")
     if pos > 0:
         lines = lines[1:]  # the first piece is the end of an older line
     return [ln for ln in lines if ln.strip()]

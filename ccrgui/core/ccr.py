@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import describe, normalize_code
+from .readfile import read_regular_file
 
 __all__ = [
     "HEADER",
@@ -406,8 +407,7 @@ def parse_file(path: str | Path) -> CcrRecord:
     p = Path(path)
     file = os.path.abspath(p)
     try:
-        with open(p, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+        data = read_regular_file(p, MAX_FILE_BYTES + 1)
     except OSError as exc:
         return CcrRecord(file=file, problem=f"cannot read: {exc.strerror or exc}")
     return parse_bytes(data, file)

@@ -4,7 +4,9 @@ A batch is validated first: one invalid name means nothing is written. Each file
 atomically (see :mod:`safefs`) and a pending request is never overwritten: when
 ``NAME.ccr`` already waits (file names compared case-insensitively, as Windows does), the
 outcome is ``already queued`` and names the file that is really there (``WKS-NEW-01.ccr``
-for ``wks-new-01``). That is not a failure: the machine has a request waiting.
+for ``wks-new-01``). That is not a failure: the machine has a request waiting. Before
+writing, the temporary files of a ``ccr new`` killed mid-write are deleted (and claims of
+a killed resubmit recovered, see :mod:`claim`).
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ from pathlib import Path
 
 from .activity import ActivityEntry, ActivityLog, log_entries
 from .ccr import new_request, serialize
+from .claim import recover
 from .names import InvalidMachineName, check_machine_name, normalize_input, validate_batch
+from .readfile import read_regular_file
 from .safefs import write_new_file
 from .site import Site, explain_os_error
+from .textsafe import shorten
 
 __all__ = [
     "BatchInvalid",
@@ -52,7 +57,7 @@ class BatchInvalid(ValueError):
 
     def __init__(self, errors: list[InvalidMachineName]) -> None:
         self.errors = errors
-        lines = [f"{e.name!r}: {e.reason}" for e in errors]
+        lines = [f"{shorten(repr(e.name), 80)}: {shorten(e.reason, 300)}" for e in errors]
         super().__init__("Invalid machine name(s), nothing was queued:\n" + "\n".join(lines))
 
 
@@ -116,8 +121,7 @@ def check_name_list(text: str) -> tuple[list[str], list[str]]:
 
 def read_name_file(path: str | os.PathLike[str]) -> str:
     """A name list file's text (see :func:`decode_name_list`). Raises OSError/ValueError."""
-    with open(path, "rb") as fh:
-        data = fh.read(MAX_LIST_BYTES + 1)
+    data = read_regular_file(path, MAX_LIST_BYTES + 1)  # never waits on a named pipe
     return decode_name_list(data, Path(path).name)
 
 
@@ -130,7 +134,7 @@ def decode_name_list(data: bytes, name: str = "The list") -> str:
     if b"\0" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise ValueError(f"{name} is not a text file.")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -155,6 +159,19 @@ def queue_requests(
     if not names:
         raise BatchInvalid([InvalidMachineName("", "No machine names were given.")])
     box = site.pending
+    # a killed run's claims and temporary files (``ccr new`` killed mid-write) go first
+    recovered = recover(site.retry, site.pending)
+    log_entries(
+        ActivityEntry.now(
+            "recover",
+            site,
+            Path(r.name).stem,
+            r.box / r.name,
+            None,
+            f"claim of a stopped run: {r.result}",
+        )
+        for r in recovered
+    )
     try:
         with os.scandir(box) as it:
             pending = {e.name.casefold(): e.name for e in it}

@@ -170,6 +170,17 @@ def _temp_name(folder: Path, final_name: str, base: str | None = None) -> Path:
     return folder / private_name(final_name, base or new_base(), Owner.me(), "tmp")
 
 
+# how earlier versions named their temporaries (no owner): stale by age alone
+_OLD_TEMP = re.compile(r"^\.(.+)\.[0-9a-f]{8}\.tmp$", re.DOTALL)
+
+
+def _older_than(path: str, seconds: float) -> bool:
+    try:
+        return time.time() - os.stat(path).st_mtime > seconds
+    except OSError:
+        return False
+
+
 def remove_stale_temps(
     folder: str | os.PathLike[str], keep_bases: set[str] | frozenset[str] = frozenset()
 ) -> list[str]:
@@ -184,7 +195,13 @@ def remove_stale_temps(
         return removed
     for n in names:
         parsed = parse_private_name(n)
-        if parsed is None or parsed.state != "tmp" or parsed.base in keep_bases:
+        if parsed is None:
+            if _OLD_TEMP.match(n) and _older_than(os.path.join(folder, n), STALE_SECONDS):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(os.path.join(folder, n))
+                    removed.append(n)
+            continue
+        if parsed.state != "tmp" or parsed.base in keep_bases:
             continue
         if owner_gone(parsed.owner):
             with contextlib.suppress(FileNotFoundError):

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .ccr import MAX_FILE_BYTES, CcrDocument, CcrRecord, parse_bytes
+from .readfile import read_regular_file
 from .site import explain_os_error
 
 
@@ -108,9 +109,8 @@ def _read_batch(paths: list[str]) -> list[_Read]:
 
 
 def _read(path: str) -> _Read:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(MAX_FILE_BYTES + 1)
+    try:  # never open() a pipe that replaced a listed file: it would wait forever
+        return read_regular_file(path, MAX_FILE_BYTES + 1)
     except OSError as exc:
         return exc
 

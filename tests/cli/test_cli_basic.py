@@ -17,6 +17,7 @@ import pytest
 from ccrgui.cli import build_parser
 from ccrgui.core.ccr import new_request, serialize
 from ccrgui.core.config import Config, SiteEntry, save_config
+from ccrgui.core.csvexport import CSV_HEADER
 from ccrgui.core.sandbox import demo_retry_request, sandbox_root
 from tests.readonly_dir import unwritable
 
@@ -323,8 +324,9 @@ def test_list_csv_and_table(site: Path, samples: Path) -> None:
     _fill(site, samples)
     done = ccr("list", "--site", str(site), "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
-    assert [r["machine_name"] for r in rows] == ["PC-0042", "Computer001", "SALES-PC9"]
-    assert rows[1]["last_error_hex"] == "0x00000005"
+    assert [r["Machine"] for r in rows] == ["PC-0042", "Computer001", "SALES-PC9"]
+    assert rows[1]["Last error (hex)"] == "0x00000005"
+    assert list(rows[0]) == CSV_HEADER  # the app's export layout, IP addresses included
     done = ccr("list", "--site", str(site))
     assert done.returncode == 0
     assert "ERROR_ACCESS_DENIED" in done.stdout

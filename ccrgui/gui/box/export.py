@@ -1,5 +1,6 @@
 """Export to CSV from the box table: choose a file, write it off the GUI thread, say how
-it went. The CSV itself is written by Qt-free code."""
+it went. The CSV itself (one layout with `ccr list --format csv`) is written by
+:mod:`ccrgui.core.csvexport`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ...core.ccr import CcrRecord
-from ..export import default_file_name, write_csv
+from ...core.csvexport import default_file_name, write_csv
 from ..tasks import run_task
 from ..view_state import qsettings
 

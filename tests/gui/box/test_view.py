@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QToolButton
 from pytestqt.qtbot import QtBot
 
 from ccrgui.core.ccr import MAX_FILE_BYTES
+from ccrgui.core.csvexport import CSV_HEADER
 from ccrgui.core.sandbox import demo_retry_request
 from ccrgui.gui.box.columns import (
     COL_ATTEMPTS,
@@ -29,7 +30,6 @@ from ccrgui.gui.box.columns import (
 from ccrgui.gui.box.view import BoxView
 from ccrgui.gui.detail.opener import FileOpener
 from ccrgui.gui.detail.window import DetailWindow
-from ccrgui.gui.export import CSV_HEADER
 from ccrgui.gui.main_window import MainWindow
 from tests.gui.conftest import make_inboxes, open_window
 
