@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QDialog,
     QFileDialog,
     QLabel,
@@ -621,15 +622,13 @@ class MainWindow(QMainWindow):
         )
         box.setObjectName("resetDemoBox")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.buttonClicked.connect(
-            lambda b: (
-                self.reset_demo()
-                if box.standardButton(b) == QMessageBox.StandardButton.Reset
-                else None
-            )
-        )
+        box.buttonClicked.connect(partial(self._reset_demo_answered, box))
         box.open()
         self._last_message = box
+
+    def _reset_demo_answered(self, box: QMessageBox, button: QAbstractButton) -> None:
+        if box.standardButton(button) == QMessageBox.StandardButton.Reset:
+            self.reset_demo()
 
     def reset_demo(self) -> None:
         if self.site is not None and self.site.sandbox:

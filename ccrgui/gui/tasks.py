@@ -87,8 +87,8 @@ def run_task(
             return  # e.g. the window that asked was closed meanwhile
         callback(value)
 
-    relay.done.connect(lambda result: finish(on_done, result))
-    relay.failed.connect(lambda exc: finish(on_error or _default_error, exc))
+    relay.done.connect(partial(finish, on_done))
+    relay.failed.connect(partial(finish, on_error or _default_error))
     pool().start(_Runnable(func, relay))
 
 
@@ -142,7 +142,3 @@ class Worker(QObject):
     @Slot()
     def cancel(self) -> None:
         self._cancel.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()

@@ -77,12 +77,15 @@ def _stop_watcher_thread() -> None:
         _thread = None
 
 
-# Watchers are never destroyed, only reused: a QObject subclass made in Python is asked
-# for its Python overrides (disconnectNotify) whenever a receiver of its signals dies, and
-# a watcher deleted on its own thread while the GUI thread drops the last reference to it
-# left PySide looking up a freed object (a crash seen at exit of a window).
-_watchers: list[_Watcher] = []  # every watcher made: keeps their Python objects alive
-_idle: list[_Watcher] = []  # watchers whose handle stopped, watching nothing
+# A watcher is deleted on its own thread (deleteLater, after its handle disconnected
+# from it), while its Python wrapper stays here until the GUI thread sees the C++ object
+# gone: the wrapper of a Python-made QObject must not be freed on another thread.
+_retired: list[_Watcher] = []
+
+
+def _prune_retired() -> None:
+    """Drop the wrappers of watchers already deleted (on the GUI thread)."""
+    _retired[:] = [w for w in _retired if shiboken6.isValid(w)]
 
 
 class WatchHandle(QObject):
@@ -93,12 +96,9 @@ class WatchHandle(QObject):
 
     def __init__(self, on_change: Callable[[], None]) -> None:
         super().__init__()
-        if _idle:
-            self.watcher = _idle.pop()
-        else:
-            self.watcher = _Watcher()
-            self.watcher.moveToThread(_watcher_thread())
-            _watchers.append(self.watcher)
+        _prune_retired()
+        self.watcher = _Watcher()
+        self.watcher.moveToThread(_watcher_thread())
         self._on_change = on_change
         self._stopped = False
         self.watcher.changed.connect(self._changed)
@@ -127,11 +127,12 @@ class WatchHandle(QObject):
         )
 
     def stop(self) -> None:
-        """Watch nothing and hand the watcher back for the next handle."""
+        """Watch nothing: the watcher is deleted on its own thread."""
         if self._stopped or not shiboken6.isValid(self):
             return
         self._stopped = True
-        self._ask("")  # queued: runs before any later handle's request
         self.watcher.changed.disconnect(self._changed)
         self.watcher.watching.disconnect(self._watching)
-        _idle.append(self.watcher)
+        if shiboken6.isValid(self.watcher):
+            self.watcher.deleteLater()  # runs on the watcher thread, after queued requests
+            _retired.append(self.watcher)

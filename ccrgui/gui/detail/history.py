@@ -174,10 +174,13 @@ class HistoryView(QWidget):
         start = str(self.log.parent) if self.log else ""
         dlg = QFileDialog(self, "Choose ccm.log", start, "Logs (*.log *.lo_ *.txt);;All files (*)")
         dlg.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dlg.fileSelected.connect(lambda path: self.show_machine(self.machine, Path(path)))
+        dlg.fileSelected.connect(self._log_chosen)
         dlg.open()
         self._dialog = dlg
         return dlg
+
+    def _log_chosen(self, path: str) -> None:
+        self.show_machine(self.machine, Path(path))
 
     def stop(self) -> None:
         """No more reading (the window closes, or another log is chosen)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.metadata
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -163,9 +164,7 @@ class FilesDialog(QDialog):
             button = QPushButton("Open folder")
             button.setAccessibleName(f"Open the folder of: {what}")
             folder = where if where.suffix == "" else where.parent
-            button.clicked.connect(
-                lambda _c=False, f=folder: QDesktopServices.openUrl(QUrl.fromLocalFile(str(f)))
-            )
+            button.clicked.connect(partial(_open_folder, folder))
             grid.addWidget(button, row * 2 + 1, 1)
         note = QLabel(
             f"Set {paths.ENV_DIR}=FOLDER before starting ccrgui or ccr to keep all of it in "
@@ -179,3 +178,7 @@ class FilesDialog(QDialog):
         lay.addWidget(note)
         lay.addStretch(1)
         lay.addWidget(buttons)
+
+
+def _open_folder(folder: Path, _checked: bool = False) -> None:
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

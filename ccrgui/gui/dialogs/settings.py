@@ -196,7 +196,7 @@ class SettingsDialog(QDialog):
         dlg = QFileDialog(self, "Choose the site's inboxes folder")
         dlg.setFileMode(QFileDialog.FileMode.Directory)
         dlg.setOption(QFileDialog.Option.ShowDirsOnly, True)
-        dlg.fileSelected.connect(lambda path: self._browsed(row, path))
+        dlg.fileSelected.connect(partial(self._browsed, row))
         dlg.open()
         self._file_dialog = dlg
 

@@ -273,7 +273,7 @@ class ResultsDialog(QDialog):
         header.resizeSection(0, 150)
         header.resizeSection(1, 130)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.sectionResized.connect(lambda *_a: self.table.resizeRowsToContents())
+        header.sectionResized.connect(self.table.resizeRowsToContents)
         self.copy_button = QPushButton("&Copy list")
         self.copy_button.setToolTip("Copy machine, outcome and reason as tab-separated text")
         self.copy_button.clicked.connect(self.copy)

@@ -19,6 +19,7 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
@@ -160,10 +161,10 @@ class InstanceServer(QObject):
                 return
             sock.setParent(None)
             buf = bytearray()
-            sock.readyRead.connect(lambda s=sock, b=buf: self._read(s, b))
+            sock.readyRead.connect(partial(self._read, sock, buf))
             timer = QTimer(sock)  # a client that never finishes its line is dropped
             timer.setSingleShot(True)
-            timer.timeout.connect(lambda s=sock: self._drop(s))
+            timer.timeout.connect(partial(self._drop, sock))
             timer.start(2000)
             self._read(sock, buf)
 
