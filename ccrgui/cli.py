@@ -45,6 +45,7 @@ from .core.scan import expiring_within, read_box, with_error
 from .core.simulator import SimOutcome
 from .core.site import SiteError
 from .core.textsafe import escape_control, shorten
+from .core.when import date_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 COLUMN_MAX = 40  # characters a table column shows of one value (a 1 MB name: not 1 MB wide)
@@ -226,7 +227,7 @@ def _print_table(records: list[CcrRecord], out: TextIO) -> None:
                 _t(r.machine_name or f"? {r.problem}", COLUMN_MAX),
                 "" if r.attempts is None else str(r.attempts),
                 _t(err, COLUMN_MAX),
-                "" if r.expires_at is None else r.expires_at.strftime("%Y-%m-%d %H:%M"),
+                date_text(r.expires_at),
                 _t(r.file_name),
             )
         )

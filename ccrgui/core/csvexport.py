@@ -29,6 +29,7 @@ from typing import TextIO
 from .ccr import CcrRecord
 from .errors import describe
 from .textsafe import escape_bytes
+from .when import date_text
 
 __all__ = [
     "CSV_HEADER",
@@ -71,7 +72,7 @@ def neutralize(cell: str) -> str:
 
 
 def _iso(d: datetime | None) -> str:
-    return "" if d is None else d.strftime("%Y-%m-%d %H:%M:%S")
+    return date_text(d, seconds=True)
 
 
 def csv_rows(records: Iterable[CcrRecord]) -> Iterator[list[str]]:

@@ -4,10 +4,8 @@ and its tests use these too."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 
-from ...core.ccr import time_left
 from ...core.errors import ErrorInfo, describe
 from ...core.reach import Reachability, advice
 
@@ -16,10 +14,8 @@ __all__ = [
     "NO_ERROR",
     "PROBLEM",
     "Column",
-    "date_text",
     "error_info",
     "error_label",
-    "expiry_text",
     "reach_text",
     "reach_tip",
     "search_words",
@@ -98,25 +94,6 @@ def error_label(key: int) -> tuple[str, str]:
     words = info.message.rstrip(".")
     tip = f"{info.short}\n{info.message}\n\nLikely cause: {info.cause}\nWhat to check: {info.fix}"
     return f"{words} ({info.short})", tip
-
-
-def date_text(d: datetime | None) -> str:
-    return "" if d is None else d.strftime("%Y-%m-%d %H:%M")
-
-
-def expiry_text(expires_at: datetime | None, now: datetime) -> str:
-    """``in 3 days 4 h``, ``in 5 h 20 min``, ``in 12 min``, ``expired`` ("" if unknown)."""
-    if expires_at is None:
-        return ""
-    left = time_left(expires_at, now)
-    if left is None:
-        return "expired"
-    days, hours, minutes = left
-    if days:
-        return f"in {days} day{'s' if days > 1 else ''}" + (f" {hours} h" if hours else "")
-    if hours:
-        return f"in {hours} h" + (f" {minutes} min" if minutes else "")
-    return f"in {max(minutes, 1)} min"
 
 
 def reach_text(result: Reachability) -> str:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from ...core.ccr import CcrRecord
 from ...core.reach import Reachability
+from ...core.when import date_text, expiry_text
 from .columns import (
     COL_ERROR,
     COL_EXPIRES,
@@ -34,7 +35,6 @@ from .columns import (
     COLUMNS,
     SOON_SECONDS,
     error_info,
-    expiry_text,
     reach_text,
     reach_tip,
 )
@@ -121,7 +121,7 @@ class BoxTableModel(QAbstractTableModel):
             return self._reach_data(row, role)
         if role == _DISPLAY:
             if col == COL_EXPIRES:
-                return expiry_text(row.record.expires_at, self.now)
+                return expiry_text(row.record.expires_at, self.now, short=True)
             return row.cells()[col]
         if role == OBJECT_ROLE:
             return row.record
@@ -224,7 +224,7 @@ class BoxTableModel(QAbstractTableModel):
                 f"Likely cause: {info.cause}\nWhat to check: {info.fix}"
             )
         if col == COL_EXPIRES and r.expires_at is not None:
-            return f"The site server gives up on {r.expires_at:%Y-%m-%d %H:%M}"
+            return f"The site server gives up on {date_text(r.expires_at)}"
         if col == COL_FILE:
             return r.file
         return None

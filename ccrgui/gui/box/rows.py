@@ -20,6 +20,7 @@ from typing import Any
 from ...core.ccr import CcrRecord
 from ...core.reach import Reachability
 from ...core.scanner import ScanDiff, ScannedFile
+from ...core.when import date_text
 from .columns import (
     COL_ATTEMPTS,
     COL_DOMAIN,
@@ -35,7 +36,6 @@ from .columns import (
     COL_REACHABLE,
     NO_ERROR,
     PROBLEM,
-    date_text,
     error_info,
     search_words,
 )

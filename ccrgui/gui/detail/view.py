@@ -24,39 +24,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.ccr import CcrRecord, time_left
+from ...core.ccr import CcrRecord
 from ...core.errors import describe
+from ...core.when import date_text, expiry_text
 
-__all__ = ["DetailView", "describe_expiry", "hex_dump"]
+__all__ = ["DetailView", "hex_dump"]
 
 HEX_LIMIT = 64 * 1024  # bytes shown in the hex view of a file that is not text
 _NOT_IN_FILE = "—"
 
 
 # --------------------------------------------------------------------------- pure helpers
-
-
-def _plural(n: int, unit: str) -> str:
-    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
-
-
-def describe_expiry(expires_at: datetime | None, now: datetime) -> str:
-    """``in 2 days 3 hours``, ``in 40 minutes``, ``expired`` (after the label "Expires:")."""
-    if expires_at is None:
-        return "unknown (no Initial Request Date)"
-    left = time_left(expires_at, now)
-    if left is None:
-        return "expired"
-    days, hours, minutes = left
-    if days:
-        parts = [_plural(days, "day")] + ([_plural(hours, "hour")] if hours else [])
-    elif hours:
-        parts = [_plural(hours, "hour")] + ([_plural(minutes, "minute")] if minutes else [])
-    elif minutes:
-        parts = [_plural(minutes, "minute")]
-    else:
-        return "in less than a minute"
-    return "in " + " ".join(parts)
 
 
 def hex_dump(data: bytes, limit: int = HEX_LIMIT) -> str:
@@ -84,7 +62,7 @@ def _value_label(name: str) -> QLabel:
 
 
 def _fmt_date(d: datetime | None) -> str:
-    return _NOT_IN_FILE if d is None else d.strftime("%Y-%m-%d %H:%M:%S")
+    return date_text(d, seconds=True, missing=_NOT_IN_FILE)
 
 
 def _fmt(value: object) -> str:
@@ -305,9 +283,9 @@ class DetailView(QWidget):
         if record is None:
             label.setText("")
             return
-        text = describe_expiry(record.expires_at, self._clock())
+        text = expiry_text(record.expires_at, self._clock())
         if record.expires_at is not None:
-            text += f" ({record.expires_at:%Y-%m-%d %H:%M})"
+            text += f" ({date_text(record.expires_at)})"
         label.setText(text)
         soon = record.expires_at is not None and (
             (record.expires_at - self._clock()).total_seconds() < 24 * 3600

@@ -5,35 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import pytest
 from PySide6.QtGui import QFontMetrics, QGuiApplication
 
 from ccrgui.core.ccr import parse_bytes, parse_file
 from ccrgui.core.errors import describe
-from ccrgui.gui.detail.view import DetailView, describe_expiry, hex_dump
+from ccrgui.gui.detail.view import DetailView, hex_dump
 
 NOW = datetime(2030, 1, 10, 12, 0, 0)
-
-
-@pytest.mark.parametrize(
-    ("delta", "text"),
-    [
-        (timedelta(days=2, hours=3, minutes=10), "in 2 days 3 hours"),
-        (timedelta(days=1, minutes=5), "in 1 day"),
-        (timedelta(hours=5, minutes=12), "in 5 hours 12 minutes"),
-        (timedelta(hours=1), "in 1 hour"),
-        (timedelta(minutes=40, seconds=30), "in 40 minutes"),
-        (timedelta(seconds=20), "in less than a minute"),
-        (timedelta(0), "expired"),
-        (-timedelta(days=30), "expired"),
-    ],
-)
-def test_expiry_countdown_words(delta: timedelta, text: str) -> None:
-    assert describe_expiry(NOW + delta, NOW) == text
-
-
-def test_expiry_unknown_without_initial_request_date() -> None:
-    assert "unknown" in describe_expiry(None, NOW)
 
 
 def test_hex_dump_shows_offsets_bytes_and_ascii() -> None:
