@@ -21,7 +21,6 @@ from typing import Any, TypeVar
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QDialog,
     QFileDialog,
     QLabel,
@@ -35,15 +34,13 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..core.ccr import CcrRecord
 from ..core.config import Config, ConfigError
-from ..core.errors import describe
 from ..core.queue import BatchInvalid, QueueOutcome, queue_report, queue_requests
 from ..core.resolve import resolve_site
 from ..core.sandbox import ensure_sandbox
-from ..core.simulator import SimOutcome
 from ..core.site import Site, SiteError
 from .box.view import BoxView
 from .check.controller import CheckController
-from .demo_server import DemoServer
+from .demo.controller import DemoController
 from .detail.opener import FileOpener
 from .dialogs.activity import ActivityWindow
 from .dialogs.help import FilesDialog, ReadmeDialog, ShortcutsDialog
@@ -59,8 +56,6 @@ from .tasks import run_task
 from .view_state import qsettings, restore_geometry, save_geometry
 
 __all__ = ["SANDBOX_SITE", "MainWindow"]
-
-DEMO_SERVER_KEY = "demo/server_on"  # the sandbox's demo site server, remembered
 
 
 log = logging.getLogger(__name__)
@@ -111,7 +106,8 @@ class MainWindow(QMainWindow):
         self.check_ui = CheckController(self.box_view, self)
         self.file_opener = FileOpener(self, self.prefs)
         self.activity_window: ActivityWindow | None = None
-        self.demo_server = DemoServer(self)
+        self.demo_ui = DemoController(self)
+        self.demo_server = self.demo_ui.server
         self._build_actions()
         self._build_menus()
         self._wire()
@@ -236,21 +232,10 @@ class MainWindow(QMainWindow):
             tip="Settings, logs and the sandbox: the folders, with a button to open each",
         )
         self.act_about = self._action("&About ccrgui", self.about)
-        self.act_demo_server = self._action(
-            "&Demo site server",
-            tip="Sandbox only: a simulated site server processes what you queue, as the real "
-            "one does (retry box, hourly retries, ccm.log)",
-        )
-        self.act_demo_server.setIconText("Demo server")
-        self.act_demo_server.setCheckable(True)
-        self.act_demo_server.setChecked(bool(qsettings().value(DEMO_SERVER_KEY, False, type=bool)))
-        self.act_reset_demo = self._action(
-            "&Reset demo…",
-            self.confirm_reset_demo,
-            tip="Refill the sandbox with a few dozen demo requests and their ccm.log",
-        )
+        self.act_demo_server = self.demo_ui.act_demo_server
+        self.act_reset_demo = self.demo_ui.act_reset_demo
         for act in (self.act_demo_server, self.act_reset_demo):
-            act.setEnabled(False)  # until the sandbox is open
+            self.addAction(act)
         # a text field keeps Ctrl+Z / Ctrl+E for itself: these win while enabled
         self.window_keys = WindowKeysFirst([self.act_undo, self.act_export], self)
 
@@ -342,13 +327,12 @@ class MainWindow(QMainWindow):
         opener.open_site_requested.connect(self.open_site_root)
         opener.accept_drops_on(self)
         # the sandbox's demo site server: follows the site, on/off remembered
-        demo = self.demo_server
-        self.site_changed.connect(self._demo_follow_site)
-        self.site_failed.connect(self._demo_follow_site)
-        self.act_demo_server.toggled.connect(self._demo_toggled)
-        demo.failed.connect(self._demo_failed)
-        demo.processed.connect(self._demo_processed)
-        demo.reset_done.connect(self._demo_reset_done)
+        demo = self.demo_ui
+        self.site_changed.connect(demo.follow_site)
+        self.site_failed.connect(demo.follow_site)
+        demo.status.connect(self.statusBar().showMessage)
+        demo.error.connect(self.show_error)
+        demo.reset_done.connect(view.refresh)
         # keys: the filter field has the focus at start-up; the window's keys still work
         self.window_keys.install(view.filter_edit)
 
@@ -571,77 +555,6 @@ class MainWindow(QMainWindow):
         if self.activity_window is not None and self.activity_window.isVisible():
             self.activity_window.reload()
 
-    # ------------------------------------------------------------------ demo site server
-    def _demo_follow_site(self, site: object) -> None:
-        """On the sandbox the demo server runs when it is switched on; anywhere else it
-        stops, and its actions are off."""
-        sandbox = isinstance(site, Site) and site.sandbox
-        self.act_demo_server.setEnabled(sandbox)
-        self.act_reset_demo.setEnabled(sandbox)
-        if isinstance(site, Site) and sandbox and self.act_demo_server.isChecked():
-            self.demo_server.start(site)
-        else:
-            self.demo_server.stop()
-
-    def _demo_toggled(self, on: bool) -> None:
-        s = qsettings()
-        s.setValue(DEMO_SERVER_KEY, on)
-        s.sync()
-        self._demo_follow_site(self.site)
-        if on and self.site is not None and self.site.sandbox:
-            self.statusBar().showMessage(
-                "Demo site server on: what you queue in the sandbox is processed now, "
-                "failures are retried hourly (a simulated hour is a minute).",
-                10000,
-            )
-
-    def _demo_failed(self, text: str) -> None:
-        """It could not start, or stopped on an error: show it off, and say why."""
-        self.act_demo_server.blockSignals(True)  # the remembered choice stays as it was
-        self.act_demo_server.setChecked(False)
-        self.act_demo_server.blockSignals(False)
-        self.show_error("Demo site server", text)
-
-    def _demo_processed(self, outcome: SimOutcome) -> None:
-        what = outcome.status
-        if outcome.code is not None and outcome.status == "failed":
-            words = describe(outcome.code & 0xFFFFFFFF).message.rstrip(".")
-            what = f"failed: {words} ({outcome.code})"
-        who = outcome.machine or outcome.file
-        self.statusBar().showMessage(f"Demo site server: {who} {what}", 10000)
-
-    def confirm_reset_demo(self) -> None:
-        """Reset demo: asks first, as it replaces everything in the sandbox's boxes."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Reset demo",
-            "Replace everything in the sandbox's ccr.box and ccrretry.box with the demo "
-            "requests, and its ccm.log with their history?",
-            QMessageBox.StandardButton.Reset | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setObjectName("resetDemoBox")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.buttonClicked.connect(partial(self._reset_demo_answered, box))
-        box.open()
-        self._last_message = box
-
-    def _reset_demo_answered(self, box: QMessageBox, button: QAbstractButton) -> None:
-        if box.standardButton(button) == QMessageBox.StandardButton.Reset:
-            self.reset_demo()
-
-    def reset_demo(self) -> None:
-        if self.site is not None and self.site.sandbox:
-            self.statusBar().showMessage("Resetting the demo…")
-            self.demo_server.reset(self.site)
-
-    def _demo_reset_done(self, result: object) -> None:
-        if isinstance(result, str):
-            self.show_error("Reset demo", result)
-            return
-        self.statusBar().showMessage("The sandbox was reset to the demo requests.", 10000)
-        self.box_view.refresh()
-
     # ------------------------------------------------------------------ misc
     def show_error(self, title: str, text: str) -> QMessageBox:
         box = QMessageBox(
@@ -693,4 +606,4 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
         if event.isAccepted():
             self.box_view.loader.stop()  # no more scans, polling or watching
-            self.demo_server.stop()  # finishes the request in hand
+            self.demo_ui.stop()  # finishes the request in hand

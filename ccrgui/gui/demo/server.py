@@ -13,10 +13,10 @@ import threading
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 
-from ..core.sandbox import reset_demo
-from ..core.simulator import SimOutcome, SiteBusy, SiteSimulator
-from ..core.site import Site
-from .tasks import run_task
+from ...core.sandbox import reset_demo
+from ...core.simulator import SimOutcome, SiteBusy, SiteSimulator
+from ...core.site import Site
+from ..tasks import run_task
 
 __all__ = ["DemoServer"]
 

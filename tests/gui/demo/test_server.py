@@ -10,7 +10,7 @@ from ccrgui.core.queue import queue_requests
 from ccrgui.core.sandbox import ensure_sandbox
 from ccrgui.core.scan import read_box
 from ccrgui.core.simulator import SimOutcome, SiteSimulator
-from ccrgui.gui.demo_server import DemoServer
+from ccrgui.gui.demo.server import DemoServer
 
 
 def test_processes_requests_off_the_gui_thread_and_stops(qtbot: QtBot) -> None:

@@ -106,7 +106,7 @@ def test_says_why_when_another_server_holds_the_sandbox(qtbot: QtBot, window: Ma
 def test_reset_demo_asks_then_refills_the_sandbox(qtbot: QtBot, window: MainWindow) -> None:
     window.queue_names(["MY-OWN-PC"], True)
     window.act_reset_demo.trigger()
-    box = window._last_message
+    box = window.demo_ui.confirm_box
     assert isinstance(box, QMessageBox) and "Replace everything" in box.text()
 
     box.button(QMessageBox.StandardButton.Reset).click()
