@@ -125,9 +125,11 @@ class DemoController(QObject):
     def reset(self) -> None:
         if self.site is not None and self.site.sandbox:
             self.status.emit("Resetting the demo…", 0)
+            self.act_reset_demo.setEnabled(False)  # one reset at a time
             self.server.reset(self.site)
 
     def _reset_finished(self, result: object) -> None:
+        self.act_reset_demo.setEnabled(self.site is not None and self.site.sandbox)
         if isinstance(result, str):
             self.error.emit("Reset demo", result)
             return

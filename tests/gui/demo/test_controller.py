@@ -109,8 +109,11 @@ def test_reset_demo_asks_then_refills_the_sandbox(qtbot: QtBot, window: MainWind
     box = window.demo_ui.confirm_box
     assert isinstance(box, QMessageBox) and "Replace everything" in box.text()
 
-    box.button(QMessageBox.StandardButton.Reset).click()
+    with qtbot.waitSignal(window.demo_ui.reset_done, timeout=20000):
+        box.button(QMessageBox.StandardButton.Reset).click()
+        assert not window.act_reset_demo.isEnabled()  # one reset at a time
 
+    assert window.act_reset_demo.isEnabled()
     qtbot.waitUntil(lambda: len(shown(window.box_view)) >= 25, timeout=20000)
     assert "LAB-DENY-02" in shown(window.box_view)
     assert window.site is not None
