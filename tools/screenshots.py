@@ -20,6 +20,7 @@ os.environ["CCRGUI_CONFIG_DIR"] = tempfile.mkdtemp(prefix="ccrgui-shots-")
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QWidget
 
+from ccrgui.core.resubmit import ResubmitMode
 from ccrgui.gui.main_window import MainWindow
 from ccrgui.gui.runtime import prepare
 from ccrgui.gui.tasks import pool
@@ -177,7 +178,8 @@ def activity_log(window: MainWindow) -> QWidget:
     view.filter_by_error(None)
     done: list[object] = []
     ui.finished.connect(done.append)
-    for machines, mode in ((["KIOSK-02", "WKS-LAB-07"], None), (["FINANCE12"], "new")):
+    modes = ((["KIOSK-02", "WKS-LAB-07"], ResubmitMode.RETRY), (["FINANCE12"], ResubmitMode.NEW))
+    for machines, mode in modes:
         view.select_files([r.file for r in view.model.records() if r.machine_name in machines])
         before = len(done)
         dlg = ui.resubmit(mode)
@@ -203,7 +205,7 @@ def demo_server(window: MainWindow) -> QWidget:
     view, demo = window.box_view, window.demo_server
     reset: list[object] = []
     demo.reset_done.connect(reset.append)
-    window.reset_demo()
+    window.demo_ui.reset()
     settle(lambda: bool(reset), ms=20000)
     window.act_demo_server.setChecked(True)
     window.queue_names(["LAB-DENY-01"], True)
