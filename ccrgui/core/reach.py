@@ -107,7 +107,8 @@ def _resolve_within(name: str, timeout: float, resolver: Resolver) -> tuple[list
     def run() -> None:
         try:
             box["addresses"] = resolver(name)
-        except (OSError, UnicodeError) as exc:  # gaierror is an OSError
+        except (OSError, UnicodeError, ValueError) as exc:  # gaierror is an OSError; a NUL
+            # in the name is a ValueError
             box["error"] = _words(exc)
 
     worker = threading.Thread(target=run, name=f"resolve {name}", daemon=True)

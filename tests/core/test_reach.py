@@ -96,3 +96,9 @@ def test_many_machines_keep_their_order(open_port: int) -> None:
     results = check_machines(names, ports=(open_port,), timeout=2)
     assert [r.machine for r in results] == names
     assert [r.ok for r in results] == [True, False, True]
+
+
+def test_a_name_no_resolver_accepts_is_a_dns_failure_not_a_crash() -> None:
+    for name in ("bad\x00name", "a" * 300 + ".invalid", "x..y"):
+        r = check_machine(name, timeout=5)
+        assert not r.dns_ok and r.dns_error and not r.ok
