@@ -31,6 +31,7 @@ from ..tasks import Worker
 __all__ = ["CHUNK", "CheckController", "CheckListener", "CheckTable"]
 
 CHUNK = 32  # machines checked at once; results are shown after each group
+CHECK_TEXT = "Chec&k reachability"
 
 
 class CheckTable(Protocol):
@@ -86,7 +87,9 @@ class CheckController(QObject):
         self.ports = tuple(ports)
         self.timeout = timeout
         self._workers: set[Worker] = set()
-        self.act_check = QAction("Chec&k reachability", self)
+        self._table_check: Worker | None = None  # the running check of the table's rows
+        self._stopping = False
+        self.act_check = QAction(CHECK_TEXT, self)
         self.act_check.setObjectName("checkAction")
         self.act_check.setShortcut(QKeySequence("Ctrl+K"))
         self.act_check.setStatusTip(
@@ -102,15 +105,32 @@ class CheckController(QObject):
         return len(self._workers)
 
     def check_selection(self) -> Worker | None:
-        """Ctrl+K: the selected rows' machines, or every visible row's."""
+        """Ctrl+K: the selected rows' machines, or every visible row's. While such a
+        check runs, the same action stops it (after the machines in hand)."""
+        if self._table_check is not None:
+            self._table_check.cancel()
+            self._stopping = True
+            self.status.emit("Stopping the check after the machines in hand…", 0)
+            return None
         records, selected = self.table.targets()
         names = list(dict.fromkeys(r.machine_name for r in records if r.machine_name))
         if not names:
             self.status.emit("Nothing to check: no machine names in these rows.", 5000)
             return None
         what = "selected" if selected else "visible"
-        self.status.emit(f"Checking {len(names):,} {what} machine(s)…", 0)
-        return self._start(names, self._table_done)
+        self.status.emit(f"Checking {len(names):,} {what} machine(s)… (Ctrl+K: stop)", 0)
+        worker = self._table_check = self._start(names, self._table_done)
+        self.act_check.setText("Stop chec&king")
+        worker.finished.connect(self._table_check_ended)
+        worker.failed.connect(self._table_check_ended)
+        return worker
+
+    def _table_check_ended(self, _result: object = None) -> None:
+        self._table_check = None
+        self.act_check.setText(CHECK_TEXT)
+        if self._stopping:
+            self._stopping = False
+            self.status.emit("Check stopped: what was checked is in the Reachable column.", 15000)
 
     def check_for(self, window: QObject, name: str) -> Worker:
         """One machine, for a detail window: the result goes to ``window`` and the table."""
@@ -130,10 +150,11 @@ class CheckController(QObject):
 
         def work(report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> int:
             done = 0
-            for i in range(0, len(names), CHUNK):
+            size = CHUNK
+            for i in range(0, len(names), size):
                 if cancelled():
                     break
-                group = check_machines(names[i : i + CHUNK], ports=ports, timeout=timeout)
+                group = check_machines(names[i : i + size], ports=ports, timeout=timeout)
                 found.put(group)
                 done += len(group)
                 report(done, len(names))

@@ -135,3 +135,53 @@ def test_a_machine_that_does_not_resolve_is_crossed_out(
     assert "✘" in win.reach_panel.dns.text()
     assert "not tried" in win.reach_panel.smb.text()
     assert "53" in win.reach_panel.advice.text()
+
+
+def test_ctrl_k_again_stops_a_long_check(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four names for 127.0.0.1 whose port never answers, one at a time: the second
+    Ctrl+K stops after the one in hand."""
+    from ccrgui.gui.check import controller
+
+    monkeypatch.setattr(controller, "CHUNK", 1)
+    names = ["127.0.0.1", "localhost", "127.1", "2130706433"]
+    assert window.site is not None
+    for name in names:
+        data = demo_retry_request(name, "CORP", "127.0.0.1", 53, 3, datetime(2026, 11, 2))
+        (window.site.retry / f"{name}.ccr").write_bytes(data)
+    view = window.box_view
+    view.refresh()
+    qtbot.waitUntil(
+        lambda: set(names) <= {r.machine_name for r in view.model.records()}, timeout=15000
+    )
+    with socket.create_server(("127.0.0.1", 0), backlog=0) as server:
+        port = server.getsockname()[1]
+        fillers = []
+        for _ in range(8):  # fill the accept queue: later connects get no answer
+            s = socket.socket()
+            s.settimeout(0.3)
+            try:
+                s.connect(("127.0.0.1", port))
+            except TimeoutError:
+                s.close()
+                break
+            fillers.append(s)
+        window.check_ui.ports = (port,)
+        window.check_ui.timeout = 1.0
+        _select(window, *names)
+        with qtbot.waitSignal(window.check_ui.checked, timeout=20000):
+            window.act_check.trigger()
+        assert window.act_check.text() == "Stop chec&king"
+        window.act_check.trigger()  # stop
+        qtbot.waitUntil(lambda: window.check_ui.running == 0, timeout=20000)
+        for s in fillers:
+            s.close()
+    checked = [n for n in names if view.model.reach(_record(window, n)) is not None]
+    assert 1 <= len(checked) < len(names)
+    assert window.act_check.text() == "Chec&k reachability"
+    assert "Check stopped" in window.statusBar().currentMessage()
+
+
+def _record(window: MainWindow, machine: str):  # type: ignore[no-untyped-def]
+    return next(r for r in window.box_view.model.records() if r.machine_name == machine)
