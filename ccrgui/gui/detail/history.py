@@ -182,9 +182,6 @@ class HistoryView(QWidget):
     def _log_chosen(self, path: str) -> None:
         self.show_machine(self.machine, Path(path))
 
-    def _log_chosen(self, path: str) -> None:
-        self.show_machine(self.machine, Path(path))
-
     def stop(self) -> None:
         """No more reading (the window closes, or another log is chosen)."""
         self._tail_timer.stop()
