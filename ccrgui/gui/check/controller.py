@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol, runtime_checkable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Protocol, runtime_checkable
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
@@ -63,6 +65,16 @@ class _Results:
         with self._lock:
             items, self._items = self._items, []
         return items
+
+
+@dataclass(slots=True)
+class _Run:
+    """One check: its names, what the worker found, what was shown, where it goes."""
+
+    names: list[str]
+    found: _Results
+    deliver: Callable[[list[Reachability]], None]
+    shown: list[Reachability] = field(default_factory=list)
 
 
 class CheckController(QObject):
@@ -146,7 +158,6 @@ class CheckController(QObject):
     def _start(self, names: list[str], deliver: Callable[[list[Reachability]], None]) -> Worker:
         found = _Results()
         ports, timeout = self.ports, self.timeout
-        shown: list[Reachability] = []
 
         def work(report: Callable[[int, int], None], cancelled: Callable[[], bool]) -> int:
             done = 0
@@ -160,26 +171,26 @@ class CheckController(QObject):
                 report(done, len(names))
             return done
 
-        def drain() -> None:
-            results = found.take()
-            if results:
-                shown.extend(results)
-                deliver(results)
-                self.status.emit(_summary(shown, len(names)), 15000)
-
+        run = _Run(names, found, deliver)
         worker = Worker(work, self)
-        worker.progress.connect(lambda _done, _total: drain())
-
-        def finished(_result: Any) -> None:
-            drain()
-            self._workers.discard(worker)
-            worker.deleteLater()
-
-        worker.finished.connect(finished)
-        worker.failed.connect(finished)
+        worker.progress.connect(partial(self._drain, run))
+        worker.finished.connect(partial(self._ended, run, worker))
+        worker.failed.connect(partial(self._ended, run, worker))
         self._workers.add(worker)
         worker.start()
         return worker
+
+    def _drain(self, run: _Run, *_progress: object) -> None:
+        results = run.found.take()
+        if results:
+            run.shown.extend(results)
+            run.deliver(results)
+            self.status.emit(_summary(run.shown, len(run.names)), 15000)
+
+    def _ended(self, run: _Run, worker: Worker, _result: object) -> None:
+        self._drain(run)
+        self._workers.discard(worker)
+        worker.deleteLater()
 
     def _table_done(self, results: list[Reachability]) -> None:
         self.table.show_reach(results)
