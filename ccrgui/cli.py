@@ -382,12 +382,27 @@ def _print_attempts(entries: list[LogEntry], out: TextIO) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Resolve each name and connect to SMB and RPC; exit 0 only when all answer."""
+    if args.all and args.names:
+        raise CliError("give machine names or --all, not both", EXIT_USAGE)
+    if args.all and not args.site:
+        raise CliError("--all checks a site's retry box: give --site too", EXIT_USAGE)
+    if not args.all and not args.names:
+        raise CliError("give machine names, or --all with --site", EXIT_USAGE)
     for name in args.names:
         if not name.strip() or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in name):
             raise CliError(f"{escape_control(name)!r} is not a machine name", EXIT_USAGE)
-    last_errors = _last_errors(args.site, args.names) if args.site else {}
+    names = list(args.names)
+    last_errors: dict[str, int | None] = {}
+    if args.site:
+        records = _retry_records(args.site)
+        if args.all:
+            names = list(dict.fromkeys(r.machine_name for r in records if r.machine_name))
+            if not names:
+                print("ccr: no machine in the retry box to check", file=sys.stderr)
+                return EXIT_OK
+        last_errors = _last_errors(records, names)
     ports = (args.smb_port, args.rpc_port)
-    results = check_machines(args.names, ports=ports, timeout=args.timeout)
+    results = check_machines(names, ports=ports, timeout=args.timeout)
     if args.format == "json":
         json.dump([r.to_json(last_errors.get(r.machine)) for r in results], sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -405,13 +420,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
 
 
-def _last_errors(site_arg: str, names: Sequence[str]) -> dict[str, int | None]:
-    """Each name's last error in the site's retry box (its latest request), for advice."""
+def _retry_records(site_arg: str) -> list[CcrRecord]:
     site = _site(site_arg)
     try:
-        records = read_box(site.retry, keep_text=False)
+        return read_box(site.retry, keep_text=False)
     except OSError as exc:
         raise CliError(f"cannot list {site.retry}: {exc.strerror or exc}") from exc
+
+
+def _last_errors(records: list[CcrRecord], names: Sequence[str]) -> dict[str, int | None]:
+    """Each name's last error in the retry box (its latest request), for advice."""
     found: dict[str, int | None] = {}
     for name in names:
         mine = select_by_machine(records, name)
@@ -830,12 +848,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Resolve each NAME and connect to its SMB and RPC ports in parallel. "
         "Exit 0 when every machine resolves and answers on both ports, 1 when any does not.",
     )
-    ck.add_argument("names", nargs="+", metavar="NAME", help="machine name or address")
+    ck.add_argument("names", nargs="*", metavar="NAME", help="machine name or address")
     ck.add_argument(
         "--site",
         help="also read each machine's last error from this site's retry box, for advice "
         "that names the cause (" + site_help + ")",
     )
+    ck.add_argument("--all", action="store_true", help="every machine in the --site's retry box")
     ck.add_argument(
         "--timeout", type=_seconds, default=2.0, metavar="SECONDS", help="per step (default 2)"
     )

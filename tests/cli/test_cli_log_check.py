@@ -182,3 +182,25 @@ def test_check_with_site_names_the_push_account(tmp_path: Path, listener: int) -
     assert done.returncode == 0, done.stderr
     assert "push account" in json.loads(done.stdout)[0]["advice"]
     assert "ERROR_ACCESS_DENIED" in json.loads(done.stdout)[0]["advice"]
+
+
+def test_check_all_machines_of_the_retry_box(tmp_path: Path, listener: int) -> None:
+    from ccrgui.core.sandbox import demo_retry_request
+
+    inboxes = tmp_path / "inboxes"
+    (inboxes / "ccr.box").mkdir(parents=True)
+    (inboxes / "ccrretry.box").mkdir()
+    for name, code in (("localhost", 5), ("gone-pc.invalid", 53)):
+        data = demo_retry_request(name, "CORP", "127.0.0.1", code, 3, datetime(2026, 11, 2))
+        (inboxes / "ccrretry.box" / f"{name}.ccr").write_bytes(data)
+    done = ccr(
+        "check", "--all", "--site", str(inboxes), "--smb-port", str(listener),
+        "--rpc-port", str(listener), "--format", "json",
+    )  # fmt: skip
+    assert done.returncode == 1  # one does not answer
+    results = {r["machine"]: r for r in json.loads(done.stdout)}
+    assert set(results) == {"localhost", "gone-pc.invalid"}
+    assert results["localhost"]["ok"] and "push account" in results["localhost"]["advice"]
+    assert not results["gone-pc.invalid"]["dns_ok"]
+    assert ccr("check", "--all").returncode == 2  # --all needs --site
+    assert ccr("check", "PC1", "--all", "--site", str(inboxes)).returncode == 2
