@@ -211,20 +211,28 @@ def advice(result: Reachability, last_error: int | None = None) -> str:
     """What the result means for client push, in words; sharper when the request's last
     error code is known."""
     code = f" (last error {format_code(last_error)})" if last_error is not None else ""
+    # a network failure now, while the last attempt failed further on: something changed
+    since = (
+        f" The last attempt got further (it failed with {display_code(last_error)}), so "
+        "this changed since then."
+        if last_error is not None and last_error not in _NETWORK_CODES
+        else ""
+    )
     if not result.dns_ok:
+        explains = "" if since else f", which explains error 53 or 1203{code}"
         return (
             f"The name does not resolve ({result.dns_error}): the site server cannot find "
-            f"the machine either, which explains error 53 or 1203{code}. Check that the "
-            "machine still exists and its DNS record; a machine long gone can be left to "
-            "expire from the retry box."
+            f"the machine either{explains}.{since} Check that the machine still exists and "
+            "its DNS record; a machine long gone can be left to expire from the retry box."
         )
     timeouts = [p for p, s in result.ports.items() if s == PortState.TIMEOUT]
     closed = [p for p, s in result.ports.items() if s == PortState.CLOSED]
     if timeouts:
         ports = " and ".join(_port_label(p) for p in timeouts)
+        explains = "" if since else f"; this explains 53/67{code}"
         return (
             f"No answer on port {ports}: the machine is off or a firewall drops the "
-            f"traffic; this explains 53/67{code}. Check that it is on, then its firewall "
+            f"traffic{explains}.{since} Check that it is on, then its firewall "
             "(File and Printer Sharing, Remote Administration)."
         )
     if closed:

@@ -49,7 +49,11 @@ def silent_port() -> Iterator[int]:
 def test_unresolvable_name() -> None:
     r = check_machine("no-such-host.invalid", timeout=5)
     assert not r.dns_ok and not r.ok and r.addresses == [] and r.ports == {}
-    assert "53" in advice(r)
+    assert "explains error 53" in advice(r)
+    assert "explains error 53" in advice(r, last_error=53)
+    # it failed with access denied before, so it resolved then: it has changed since
+    changed = advice(r, last_error=5)
+    assert "explains" not in changed and "got further" in changed and "ACCESS_DENIED" in changed
     assert r.to_json()["dns_ok"] is False
 
 
