@@ -140,7 +140,7 @@ def test_readme_images_work_on_a_package_index() -> None:
     images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", readme)
     assert images
     for url in images:
-        assert url.startswith(f"{_raw_base()}/"), url
+        assert url.startswith(f"{_raw_base()}/"), f"write ({_raw_base()}/{url}), not ({url})"
         assert (ROOT / url.removeprefix(f"{_raw_base()}/")).is_file(), url
 
 
