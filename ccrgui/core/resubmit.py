@@ -59,6 +59,7 @@ from .site import Site, explain_os_error
 
 __all__ = [
     "BatchResult",
+    "OutcomeKind",
     "ResubmitMode",
     "ResubmitOutcome",
     "ResubmitStatus",
@@ -77,6 +78,14 @@ class ResubmitStatus(StrEnum):
     ALREADY_QUEUED = "already queued"  # NAME.ccr already waits in ccr.box; left as it is
     FAILED = "failed"  # nothing moved; ``reason`` says why
     MOVED_BACK = "moved back"  # undo: back in ccrretry.box
+
+
+class OutcomeKind(StrEnum):
+    """How an outcome reads at a glance: done, done with a note, or not done."""
+
+    OK = "ok"
+    WARN = "warn"
+    FAILED = "failed"
 
 
 class ResubmitMode(StrEnum):
@@ -119,6 +128,27 @@ class ResubmitOutcome:
         if self.status == ResubmitStatus.FAILED:
             return f"failed: {self.reason}"
         return f"{self.status} {self.time:%H:%M}"
+
+    @property
+    def kind(self) -> OutcomeKind:
+        """FAILED; WARN when it is done with a note (already queued, or a reason); OK."""
+        if self.status == ResubmitStatus.FAILED:
+            return OutcomeKind.FAILED
+        if self.status == ResubmitStatus.ALREADY_QUEUED or self.reason:
+            return OutcomeKind.WARN
+        return OutcomeKind.OK
+
+    def details(self) -> list[str]:
+        """The whole story, a line each: what happened when, why, and where it is now."""
+        lines = [f"{self.status} at {self.time:%Y-%m-%d %H:%M:%S}"]
+        if self.reason:
+            lines.append(self.reason)
+        if self.destination is not None and self.status in (
+            ResubmitStatus.RESUBMITTED,
+            ResubmitStatus.MOVED_BACK,
+        ):
+            lines.append(f"Now: {self.destination}")
+        return lines
 
 
 @dataclass(slots=True)

@@ -14,6 +14,7 @@ from ccrgui.core.activity import read_activity
 from ccrgui.core.ccr import new_request, parse_file, serialize
 from ccrgui.core.resubmit import (
     BatchResult,
+    OutcomeKind,
     ResubmitMode,
     ResubmitOutcome,
     ResubmitStatus,
@@ -412,3 +413,18 @@ def test_empty_batch(site: Site) -> None:
     result = resubmit(site, [])
     assert isinstance(result, BatchResult)
     assert result.outcomes == [] and result.ok and result.summary() == "nothing to do"
+
+
+def test_an_outcome_says_at_a_glance_and_in_full_how_it_went(site: Site) -> None:
+    src = site.retry / "PC1.ccr"
+    when = datetime(2026, 11, 28, 14, 2, 5)
+    done = ResubmitOutcome("PC1", src, site.pending / "PC1.ccr", S.RESUBMITTED, time=when)
+    assert done.kind == OutcomeKind.OK and done.label == "resubmitted 14:02"
+    assert done.details() == [
+        "resubmitted at 2026-11-28 14:02:05",
+        f"Now: {site.pending / 'PC1.ccr'}",
+    ]
+    waiting = ResubmitOutcome("PC1", src, None, S.ALREADY_QUEUED, "PC1.ccr waits", when)
+    assert waiting.kind == OutcomeKind.WARN and waiting.details()[1] == "PC1.ccr waits"
+    failed = ResubmitOutcome("PC1", src, None, S.FAILED, "Access is denied.", when)
+    assert failed.kind == OutcomeKind.FAILED and failed.label == "failed: Access is denied."

@@ -14,11 +14,11 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from ...core.ccr import CcrRecord
 from ...core.reach import Reachability
+from ...core.resubmit import OutcomeKind
 from ...core.scanner import ScanDiff, ScannedFile
 from ...core.when import date_text
 from .columns import (
@@ -52,12 +52,6 @@ __all__ = [
 ]
 
 BATCH_ROWS = 500  # rows per batch: what the GUI thread applies in one go
-
-
-class OutcomeKind(StrEnum):
-    OK = "ok"
-    WARN = "warn"
-    FAILED = "failed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,29 +3,15 @@ outcome. No Qt."""
 
 from __future__ import annotations
 
-from ...core.resubmit import BatchResult, ResubmitMode, ResubmitOutcome, ResubmitStatus
-from ..box.rows import OutcomeKind, RowOutcome
+from ...core.resubmit import BatchResult, ResubmitMode, ResubmitOutcome
+from ..box.rows import RowOutcome
 
 __all__ = ["row_outcome", "status_text"]
 
 
 def row_outcome(outcome: ResubmitOutcome) -> RowOutcome:
     """What the table's Outcome column shows for one file."""
-    if outcome.status == ResubmitStatus.FAILED:
-        kind = OutcomeKind.FAILED
-    elif outcome.status == ResubmitStatus.ALREADY_QUEUED or outcome.reason:
-        kind = OutcomeKind.WARN
-    else:
-        kind = OutcomeKind.OK
-    lines = [f"{outcome.status} at {outcome.time:%Y-%m-%d %H:%M:%S}"]
-    if outcome.reason:
-        lines.append(outcome.reason)
-    if outcome.destination is not None and outcome.status in (
-        ResubmitStatus.RESUBMITTED,
-        ResubmitStatus.MOVED_BACK,
-    ):
-        lines.append(f"Now: {outcome.destination}")
-    return RowOutcome(outcome.label, "\n".join(lines), kind)
+    return RowOutcome(outcome.label, "\n".join(outcome.details()), outcome.kind)
 
 
 def status_text(result: BatchResult, undo: bool, scope: str = "") -> str:
