@@ -1,0 +1,1 @@
+"""The sandbox's simulated site server, run from the Tools menu."""

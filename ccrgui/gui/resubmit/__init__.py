@@ -1,0 +1,1 @@
+"""Resubmit and undo from the GUI: asking, progress, results, outcomes in the table."""
