@@ -22,6 +22,13 @@ LABEL_MAX = 63
 _FORBIDDEN = '\\/:*?"<>|=[]'
 _NETBIOS_OK = re.compile(r"^[A-Za-z0-9_-]+$")
 _LABEL_OK = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
+# Windows device names: NAME.ccr (or CON.corp.local.ccr) cannot be a file on the site
+# server's NTFS, whatever the extension
+DEVICE_NAMES = frozenset(
+    ["CON", "PRN", "AUX", "NUL"]
+    + [f"COM{i}" for i in range(1, 10)]
+    + [f"LPT{i}" for i in range(1, 10)]
+)
 _CONTROL_NAMES = {"\n": "a line break", "\r": "a line break", "\t": "a tab"}
 
 
@@ -57,6 +64,15 @@ def check_machine_name(name: str) -> str | None:
         return f"'{bad}' is not allowed: use letters A-Z, digits, '-' and '_' only."
     if name in (".", "..") or name.startswith(".") or ".." in name:
         return "The name looks like a path ('.' or '..'); give a machine name."
+    first = name.split(".", 1)[0]
+    if first.upper() in DEVICE_NAMES:
+        return (
+            f"{first} is a reserved Windows device name: no computer can have it and the "
+            f"request file {name}.ccr cannot exist on the site server (CON, PRN, AUX, NUL, "
+            "COM1-COM9 and LPT1-LPT9 are reserved, also before a dot)."
+        )
+    if not any(ch.isalnum() for ch in first):
+        return "A machine name needs at least one letter or digit."
     if "." not in name:
         return _check_netbios(name)
     return _check_fqdn(name)
@@ -71,8 +87,15 @@ def _check_netbios(name: str) -> str | None:
     if not _NETBIOS_OK.match(name):
         bad = next(ch for ch in name if not (ch.isalnum() or ch in "-_"))
         return f"'{bad}' is not allowed: use letters, digits, '-' and '_' only."
+    if name.startswith("-"):
+        return (
+            "A machine name cannot start with '-': Windows does not allow it (and a "
+            "command would take it for an option)."
+        )
     if name.isdigit():
         return "A machine name cannot be all digits."
+    if name.endswith("-"):
+        return "A machine name cannot end with '-' (DNS host names cannot)."
     return None
 
 

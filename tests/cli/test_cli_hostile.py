@@ -278,3 +278,25 @@ def test_list_csv_neutralizes_formulas_but_keeps_numbers(tmp_path: Path) -> None
     assert [r["Machine"] for r in rows] == ['\'=HYPERLINK("http://evil","x")', "'@SUM(1+1)"]
     assert [r["Domain"] for r in rows] == ["'+cmd|'/C calc'!A0", "'-2+3"]
     assert rows[0]["Attempts"] == "4"
+
+
+# --------------------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize(
+    ("args", "rule"),
+    [
+        (["--", "-rf"], b"cannot start with '-'"),
+        (["CON"], b"reserved Windows device name"),
+        (["nul.corp.local"], b"reserved Windows device name"),
+        (["--"], b"give machine names"),
+    ],
+)
+def test_new_refuses_device_and_hyphen_names_saying_why(
+    tmp_path: Path, args: list[str], rule: bytes
+) -> None:
+    site = _site(tmp_path / "site")
+    done = ccr_bytes("new", "--site", str(site), *args)
+    assert done.returncode == 2
+    assert rule in done.stderr
+    assert os.listdir(site / "ccr.box") == []

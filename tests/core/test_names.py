@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccrgui.core.names import (
+    DEVICE_NAMES,
     InvalidMachineName,
     check_machine_name,
     validate_batch,
@@ -24,7 +25,6 @@ from ccrgui.core.names import (
         "WKS-LAB-07",
         "wks_lab_07",
         "_svc",
-        "-odd-but-legal",
         "A" * 15,
         "1PC",
         "pc1.corp.example.com",
@@ -115,7 +115,15 @@ def test_batch_collects_every_error_and_drops_duplicates() -> None:
     assert "spaces" in errors[0].reason and "empty" in errors[1].reason
 
 
-_VALID_NETBIOS = st.from_regex(r"\A[A-Za-z0-9_-]{1,15}\Z").filter(lambda s: not s.isdigit())
+_VALID_NETBIOS = st.from_regex(r"\A[A-Za-z0-9_-]{1,15}\Z").filter(
+    lambda s: (
+        not s.isdigit()
+        and any(c.isalnum() for c in s)
+        and not s.startswith("-")
+        and not s.endswith("-")
+        and s.upper() not in DEVICE_NAMES
+    )
+)
 
 
 @given(_VALID_NETBIOS)
@@ -132,3 +140,35 @@ def test_a_name_that_passes_cannot_break_the_file_or_a_path(name: str) -> None:
         assert not any(ch in name for ch in '\\/:*?"<>|=[] \r\n\t\x00')
         assert not name.startswith(".") and ".." not in name
         assert len(name) <= 253
+        assert name.split(".")[0].upper() not in DEVICE_NAMES
+        assert any(c.isalnum() for c in name) and not name.startswith("-")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["CON", "prn", "Aux", "NUL", "COM1", "com9", "LPT1", "LPT9", "CON.corp.local", "nul.lab"],
+)
+def test_windows_device_names_are_refused_with_the_rule(name: str) -> None:
+    reason = check_machine_name(name)
+    assert reason is not None and "reserved Windows device name" in reason
+
+
+@pytest.mark.parametrize("name", ["COM10", "LPT0", "CONSOLE", "NULL1", "AUXPC", "CON-1"])
+def test_names_that_only_start_like_a_device_are_fine(name: str) -> None:
+    assert check_machine_name(name) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "rule"),
+    [
+        ("-", "letter or digit"),
+        ("--", "letter or digit"),
+        ("_", "letter or digit"),
+        ("-rf", "cannot start with '-'"),
+        ("-1", "cannot start with '-'"),
+        ("1-", "cannot end with '-'"),
+    ],
+)
+def test_a_name_needs_a_letter_or_digit_and_no_leading_hyphen(name: str, rule: str) -> None:
+    reason = check_machine_name(name)
+    assert reason is not None and rule in reason
