@@ -24,7 +24,7 @@ from typing import NoReturn, TextIO
 from . import __version__
 from .core.ccmlog import LogEntry
 from .core.ccr import MAX_FILE_BYTES, CcrRecord, parse_bytes
-from .core.config import ConfigError, SiteEntry, load_config
+from .core.config import Config, ConfigError, SiteEntry, load_config
 from .core.csvexport import write_csv_to
 from .core.errors import describe, display_code, format_code, normalize_code
 from .core.machinelog import MachineLog, group_attempts
@@ -481,7 +481,7 @@ def _hours(text: str) -> float:
 
 def _always_install() -> bool:
     try:
-        return load_config().always_install
+        return _settings().always_install
     except ConfigError:
         return True
 
@@ -588,7 +588,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 def _configured_site(name: str) -> SiteEntry | None:
     try:
-        return load_config().find_site(name)
+        return _settings().find_site(name)
     except ConfigError:
         return None
 
@@ -689,7 +689,22 @@ def cmd_unregister_filetype(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- plumbing
 
 
+_warned_settings = False
+
+
+def _settings() -> Config:
+    """The settings; what is wrong with a damaged settings file is said once per run."""
+    global _warned_settings
+    cfg = load_config()
+    if not _warned_settings:
+        _warned_settings = True
+        for problem in cfg.problems:
+            print(f"ccr: warning: {_t(problem)}", file=sys.stderr)
+    return cfg
+
+
 def _site(arg: str | None):  # type: ignore[no-untyped-def]
+    _settings()  # a damaged settings file: say so, then go on with the defaults
     try:
         return resolve_site(arg)
     except (SiteError, ConfigError) as exc:

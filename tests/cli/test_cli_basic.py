@@ -238,13 +238,24 @@ def test_a_default_site_that_is_not_configured_is_refused(tmp_path: Path) -> Non
     assert not (sandbox_root() / "ccr.box").exists() or not os.listdir(sandbox_root() / "ccr.box")
 
 
-def test_damaged_config_is_reported_not_a_traceback() -> None:
+@pytest.mark.parametrize(
+    "text",
+    ["{oops", '{"poll_seconds": 1e400}', "[" * 100_000, '{"always_install": "no"}'],
+)
+def test_damaged_config_is_said_once_and_the_defaults_used(text: str, tmp_path: Path) -> None:
+    """Issue 9: every command ended in "unexpected error", even with --site DIR."""
     cfg = Path(os.environ["CCRGUI_CONFIG_DIR"]) / "config.json"
     cfg.parent.mkdir(parents=True, exist_ok=True)
-    cfg.write_text("{oops")
-    done = ccr("list")
-    assert done.returncode == 1
-    assert "damaged" in done.stderr
+    cfg.write_text(text)
+    site = tmp_path / "site"
+    (site / "ccr.box").mkdir(parents=True)
+    (site / "ccrretry.box").mkdir()
+    for args in (["list"], ["resubmit", "--all", "--site", str(site)], ["new", "PC1"]):
+        done = ccr(*args)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.count(str(cfg)) == 1  # said once
+        assert "unexpected error" not in done.stderr
+    assert "sandbox" in str(sandbox_root()) and os.listdir(sandbox_root() / "ccr.box")
 
 
 # --------------------------------------------------------------------------- show

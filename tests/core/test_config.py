@@ -10,6 +10,7 @@ import pytest
 
 from ccrgui.core import paths
 from ccrgui.core.config import (
+    SETTINGS,
     Config,
     ConfigError,
     SiteEntry,
@@ -78,33 +79,86 @@ def test_a_default_that_names_no_site_is_an_error_not_a_guess() -> None:
         cfg.default_entry()
 
 
-def test_out_of_range_numbers_are_clamped() -> None:
+def test_out_of_range_numbers_fall_back_to_their_defaults() -> None:
     config_path().parent.mkdir(parents=True, exist_ok=True)
     config_path().write_text(json.dumps({"poll_seconds": 0, "confirm_over": -3, "extra": 1}))
     cfg = load_config()
-    assert (cfg.poll_seconds, cfg.confirm_over) == (2, 0)
+    assert (cfg.poll_seconds, cfg.confirm_over) == (10, 5)
+    (problem,) = cfg.problems
+    assert "poll_seconds 0 is below the minimum 2" in problem
+    assert "confirm_over -3 is below the minimum 0" in problem
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "said"),
     [
-        "{not json",
-        "[]",
-        '"text"',
-        '{"sites": [{"name": "x"}]}',
-        '{"sites": 5}',
-        '{"sites": ["abc"]}',
-        '{"poll_seconds": "often"}',
+        ("{not json", "is not valid JSON"),
+        ("[]", "does not hold a JSON object"),
+        ('"text"', "does not hold a JSON object"),
+        ("[" * 100_000 + "]" * 100_000, "is not valid JSON"),  # deep nesting
+        ('{"a":' * 50_000 + "1" + "}" * 50_000, "is not valid JSON"),
+        (b"\xff\xfe{}".decode("latin-1"), "is not valid JSON"),
     ],
 )
-def test_damaged_file_is_a_clear_error(text: str) -> None:
+def test_a_damaged_file_says_why_once_and_gives_the_defaults(text: str, said: str) -> None:
     config_path().parent.mkdir(parents=True, exist_ok=True)
-    config_path().write_text(text)
-    with pytest.raises(ConfigError, match="damaged"):
-        load_config()
+    config_path().write_text(text, encoding="latin-1")
+    cfg = load_config()  # issue 9: RecursionError and friends ended every command
+    assert (cfg.poll_seconds, cfg.always_install, cfg.sites) == (10, True, [])
+    (problem,) = cfg.problems
+    assert said in problem and str(config_path()) in problem
 
 
-def test_unreadable_file_is_a_clear_error() -> None:
-    config_path().mkdir(parents=True)  # a folder where the file should be
-    with pytest.raises(ConfigError, match="Cannot read settings file"):
-        load_config()
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        ({"poll_seconds": 1e400}, "poll_seconds Infinity is not a whole number"),
+        ({"poll_seconds": "often"}, 'poll_seconds "often" is not a whole number'),
+        ({"poll_seconds": True}, "poll_seconds true is not a whole number"),
+        ({"always_install": "no"}, 'always_install "no" is not true or false'),
+        ({"default_site": 5}, "default_site 5 is not text"),
+        ({"sites": 5}, "sites is not a list"),
+        ({"sites": ["abc"]}, "site #1 needs a text name and root"),
+        ({"sites": [{"name": "x"}]}, "site #1 needs a text name and root"),
+    ],
+)
+def test_a_wrong_value_is_named_and_only_that_setting_is_defaulted(
+    data: dict[str, object], said: str
+) -> None:
+    good = {"confirm_over": 42, "sites": [{"name": "Lab", "root": "/srv/lab"}]}
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(json.dumps({**good, **data}))
+    cfg = load_config()
+    assert cfg.confirm_over == 42  # the good settings are kept
+    if "sites" not in data:
+        assert [s.name for s in cfg.sites] == ["Lab"]
+    assert cfg.always_install is True and cfg.poll_seconds == 10
+    (problem,) = cfg.problems
+    assert said in problem
+
+
+@pytest.mark.parametrize("make", ["folder", "fifo"])
+def test_a_folder_or_pipe_in_place_of_the_file_gives_defaults(make: str) -> None:
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    if make == "folder":
+        config_path().mkdir()
+    else:
+        os.mkfifo(config_path())  # open() would wait forever
+    cfg = load_config()
+    assert cfg == Config()
+    (problem,) = cfg.problems
+    assert "cannot be read" in problem
+
+
+def test_every_setting_is_declared_once_with_its_default() -> None:
+    assert {s.name for s in SETTINGS} == {
+        "default_site",
+        "always_install",
+        "poll_seconds",
+        "confirm_over",
+    }
+    defaults = Config()
+    for s in SETTINGS:
+        assert getattr(defaults, s.name) == s.default
+        assert s.check(s.default) is None
+        assert s.label

@@ -57,6 +57,8 @@ class SettingsDialog(QDialog):
                 config = load_config()
             except ConfigError as exc:
                 config, load_problem = Config(), str(exc)
+            else:
+                load_problem = " ".join(config.problems)
         self.config = config
 
         self.sites_table = QTableWidget(0, 3)
