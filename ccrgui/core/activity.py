@@ -10,7 +10,8 @@ a path may hold any character and JSON escapes it; each line names its fields, s
 versions can add some; and a line cut short by a crash fails to parse and is skipped.
 
 A write cut short (a full disk) leaves half a line: the next entry then starts on a fresh
-line of its own (the writer looks at the last byte first), and the reader keeps every
+line of its own (a writer looks at the log's last byte before its first entry, and knows
+when its own write was cut; at worst a line stays empty), and the reader keeps every
 intact line, including an entry glued to a broken one by an older version. A name
 holding bytes that are not UTF-8 is kept exactly, as a ``\\udcNN`` JSON escape. The log
 is capped: past :data:`MAX_LOG_BYTES` it is renamed to ``activity.1.jsonl`` (replacing
@@ -165,6 +166,7 @@ class ActivityLog:
         self.error: str | None = None  # the first write problem, for the caller to show
         self._fd: int | None = None
         self._cut = False  # our last write was cut short: start the next on a fresh line
+        self._first = True  # the log may end in half a line another process left
 
     def __enter__(self) -> ActivityLog:
         return self
@@ -202,8 +204,9 @@ class ActivityLog:
         # a lone surrogate (an undecodable byte of a file name) becomes its JSON escape
         data = line.encode("utf-8", "backslashreplace")
         try:
-            if self._cut or not _ends_with_newline(fd):
+            if self._cut or (self._first and not _ends_with_newline(fd)):
                 data = b"\n" + data  # never glue this entry to a half line
+            self._first = False
             written = os.write(fd, data)
             self._cut = written != len(data)
             if self._cut:
@@ -346,7 +349,14 @@ def _read_one(path: Path, limit: int | None) -> list[ActivityEntry]:
     return entries
 
 
+_MAX_LINE = 1024 * 1024  # no entry is this long: a longer line is damage around one
+
+
 def _parse_line(raw: bytes) -> ActivityEntry | None:
+    if len(raw) > _MAX_LINE:
+        raw = raw[-_MAX_LINE:]  # only an entry glued at its end can be intact
+        start = raw.find(b'{"time"')
+        return _parse_line(raw[start:]) if start >= 0 else None
     try:
         data = json.loads(raw.decode("utf-8", "surrogateescape"))
         if isinstance(data, dict):
@@ -364,10 +374,11 @@ def _tail_lines(fh: Any, limit: int | None) -> list[bytes]:
     size = fh.seek(0, os.SEEK_END)
     if limit is None:
         fh.seek(0)
-        return [ln for ln in fh.read().split(b"\n") if ln.strip()]
-    pos, chunks, newlines = size, [], 0
+        return [ln for ln in fh.read().split(b"\n") if ln and not ln.isspace()]
+    pos, chunks, newlines, want = size, [], 0, _TAIL_CHUNK
     while pos > 0 and newlines <= limit:
-        step = min(_TAIL_CHUNK, pos)
+        step = min(want, pos)
+        want *= 2  # a long tail without newlines is read in a few big steps
         pos -= step
         fh.seek(pos)
         chunk = fh.read(step)
@@ -376,4 +387,4 @@ def _tail_lines(fh: Any, limit: int | None) -> list[bytes]:
     lines = b"".join(reversed(chunks)).split(b"\n")
     if pos > 0:
         lines = lines[1:]  # the first piece is the end of an older line
-    return [ln for ln in lines if ln.strip()]
+    return [ln for ln in lines if ln and not ln.isspace()]

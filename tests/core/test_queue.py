@@ -237,3 +237,35 @@ def test_queue_report_says_what_was_queued_and_why_not() -> None:
         "PC2 waits",  # one already queued: its own reason
         "Nothing was left half-written; fix the cause and queue them again.",
     ]
+
+
+def test_stale_temporaries_of_a_killed_writer_are_cleaned_at_the_next_write(site: Site) -> None:
+    """Issue 9: ``.NAME.ccr.*.tmp`` left by a killed ``ccr new`` stayed for ever. Ours are
+    recognised by name; one is stale when its process is gone (or, from an older version
+    without an owner in the name, after 15 minutes). A live writer's is left alone."""
+    import subprocess
+    import sys
+    import time
+
+    from ccrgui.core.safefs import Owner, private_name
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    me = Owner.me()
+    dead = Owner(me.host, int(gone.stdout), 12345, me.time)
+    stale = site.pending / private_name("PC7.ccr", "0123456789abcdef", dead, "tmp")
+    live = site.pending / private_name("PC8.ccr", "fedcba9876543210", me, "tmp")
+    old_style = site.pending / ".PC9.ccr.1a2b3c4d.tmp"
+    recent_old_style = site.pending / ".PC6.ccr.5e6f7a8b.tmp"
+    for p in (stale, live, old_style, recent_old_style):
+        p.write_bytes(b"half a request")
+    an_hour_ago = time.time() - 3600
+    os.utime(old_style, (an_hour_ago, an_hour_ago))
+
+    queue_requests(site, ["PC1"])
+
+    assert sorted(os.listdir(site.pending)) == sorted(["PC1.ccr", live.name, recent_old_style.name])

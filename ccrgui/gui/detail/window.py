@@ -23,6 +23,7 @@ from ...core.config import Config, SiteEntry
 from ...core.locate import FileLocation, locate_file
 from ...core.queue import BatchInvalid, QueueOutcome, queue_requests
 from ...core.reach import Reachability
+from ...core.readfile import read_regular_file
 from ...core.resolve import ccm_log_location
 from ...core.resubmit import ResubmitOutcome, ResubmitStatus
 from ...core.sandbox import SANDBOX_NAME, ensure_sandbox, sandbox_root
@@ -54,9 +55,8 @@ class LoadedFile:
 def load_file(path: str | Path, cfg: Config) -> LoadedFile:
     """Read, parse and locate one file (off the GUI thread). Never raises."""
     file = os.path.abspath(path)
-    try:
-        with open(file, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+    try:  # never open() a named pipe: it would wait for a writer forever
+        data = read_regular_file(file, MAX_FILE_BYTES + 1)
         record = parse_bytes(data, file)
     except OSError:
         data, record = b"", parse_file(file)  # parse_file words the reason for the user

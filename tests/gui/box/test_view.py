@@ -16,7 +16,7 @@ from PySide6.QtGui import QContextMenuEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QToolButton
 from pytestqt.qtbot import QtBot
 
-from ccrgui.core.ccr import MAX_FILE_BYTES
+from ccrgui.core.ccr import MAX_FILE_BYTES, new_request, parse_bytes, serialize
 from ccrgui.core.csvexport import CSV_HEADER
 from ccrgui.core.sandbox import demo_retry_request
 from ccrgui.gui.box.columns import (
@@ -426,6 +426,19 @@ def test_export_the_visible_rows(qtbot: QtBot, view: BoxView, tmp_path: Path) ->
     assert len(rows) == len(BAD) + 1
     assert all(r["Problem"] for r in rows)
     assert {Path(r["File"]).name for r in rows} == {*BAD, "LOOP.ccr"}
+
+
+def test_export_defuses_formulas_like_ccr_list(qtbot: QtBot, view: BoxView, tmp_path: Path) -> None:
+    """Issue 9: a Machine Name like =HYPERLINK(...) went to Excel as a formula."""
+    data = serialize(new_request("PLACEHOLDER"))
+    evil = parse_bytes(data.replace(b"PLACEHOLDER", b'=HYPERLINK("http://x","y")'), "/b/E.ccr")
+    target = tmp_path / "evil.csv"
+    with qtbot.waitSignal(view.exporter.exported) as done:
+        view.exporter.export_to(str(target), [evil])
+    assert done.args[1] == 1
+    with open(target, encoding="utf-8-sig", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["Machine"] == '\'=HYPERLINK("http://x","y")'
 
 
 def test_export_into_a_missing_folder_says_so(qtbot: QtBot, view: BoxView, tmp_path: Path) -> None:

@@ -174,3 +174,24 @@ def test_every_action_has_its_own_icon_and_the_expiry_reads_once(qtbot, samples:
     assert all(not a.icon().isNull() for a in actions), [a.text() for a in actions]
     assert len(set(keys)) == len(keys)  # no two actions share a picture
     assert not win.view.fields["expires"].text().startswith("expires")  # "Expires: in 2 days"
+
+
+def test_a_named_pipe_opened_as_a_ccr_is_named_not_waited_on(tmp_path: Path) -> None:
+    """Issue 9: opening a FIFO (double-click, drag and drop) hung the loader thread."""
+    import os
+    import threading
+
+    from ccrgui.gui.detail.window import load_file
+
+    pipe = tmp_path / "PC1.ccr"
+    os.mkfifo(pipe)
+    loaded: list[object] = []
+    worker = threading.Thread(target=lambda: loaded.append(load_file(pipe, Config())))
+    worker.daemon = True
+    worker.start()
+    worker.join(30)
+    if worker.is_alive():
+        os.close(os.open(pipe, os.O_RDWR | os.O_NONBLOCK))
+        pytest.fail("loading the file waited on a named pipe")
+    (result,) = loaded
+    assert "named pipe" in str(result.record.problem)  # type: ignore[attr-defined]
