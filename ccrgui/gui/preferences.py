@@ -33,6 +33,8 @@ class Preferences(QObject):
             except ConfigError as exc:
                 self.error = str(exc)
                 config = Config()
+            else:  # a damaged file: its valid settings, defaults, and what was wrong
+                self.error = " ".join(config.problems)
         self._config = config
 
     @property
