@@ -269,3 +269,19 @@ def test_stale_temporaries_of_a_killed_writer_are_cleaned_at_the_next_write(site
     queue_requests(site, ["PC1"])
 
     assert sorted(os.listdir(site.pending)) == sorted(["PC1.ccr", live.name, recent_old_style.name])
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_name_list_that_is_a_pipe_or_folder_is_refused_not_waited_on(
+    tmp_path: Path, kind: str
+) -> None:
+    """Issue 9: the app's Import list (and ccr new --from-file) waited for ever on a FIFO."""
+    from ccrgui.core.queue import read_name_file
+
+    target = tmp_path / "names.txt"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.mkdir()
+    with pytest.raises(OSError, match="named pipe" if kind == "fifo" else "is a folder"):
+        read_name_file(target)

@@ -177,3 +177,50 @@ def test_killed_by_another_process_mid_cli_batch(site: Site) -> None:
         proc.wait(timeout=60)
     retry, pending = _contents(site.retry), _contents(site.pending)
     assert retry + pending == before
+
+
+@pytest.mark.parametrize(
+    ("mode", "step"),
+    [("RETRY", "claimed"), ("NEW", "claimed"), ("NEW", "marked")],  # a move has no mark
+)
+def test_undo_killed_mid_way_leaves_every_machine_in_one_box(
+    site: Site, mode: str, step: str
+) -> None:
+    """Undo follows the same claim rules. Killed after claiming a request in ccr.box
+    ("claimed"), or after the original is back in the retry box and before the commit
+    mark is removed ("marked"): the next run puts each machine in exactly one box."""
+    machines = {f"PC{i:04d}" for i in range(N)}
+    _run_and_get_killed(
+        site,
+        f"""
+        from ccrgui.core.resubmit import undo
+        batch = resubmit(site, list_request_files(site.retry), mode=ResubmitMode.{mode})
+        real_deliver, real_unlink = claim.deliver, os.unlink
+        count = 0
+        def deliver_or_die(c, dst, data=None):
+            global count
+            count += 1
+            if count == 40 and "{step}" == "claimed":
+                die()  # claimed in ccr.box, not delivered back
+            real_deliver(c, dst, data)
+        def unlink_or_die(path):
+            if str(path).endswith(".sent") and count == 40:
+                die()  # the copy is back in ccrretry.box, the mark not yet removed
+            real_unlink(path)
+        import ccrgui.core.resubmit as r
+        r.deliver = deliver_or_die
+        claim.os.unlink = unlink_or_die
+        undo(batch)
+        """,
+    )
+    private = [p.name for p in [*site.retry.iterdir(), *site.pending.iterdir()]]
+    (left,) = [n for n in private if n.startswith(".")]
+    assert left.endswith(".claim" if step == "claimed" else ".sent")
+
+    recover_site(site)
+
+    retry = {p.stem for p in site.retry.iterdir()}
+    pending = {p.stem for p in site.pending.iterdir()}
+    assert retry | pending == machines  # none lost
+    assert retry & pending == set()  # none doubled
+    assert all(not n.startswith(".") for n in os.listdir(site.retry) + os.listdir(site.pending))
