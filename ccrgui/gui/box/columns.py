@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ...core.errors import ErrorInfo, describe
+from ...core.errors import ErrorInfo, describe, search_text
 from ...core.reach import Reachability, advice
 
 __all__ = [
@@ -79,9 +79,10 @@ def error_info(code: int) -> ErrorInfo:
 
 @lru_cache(maxsize=512)
 def search_words(code: int) -> str:
-    """What the filter field finds an error code by: the number, hex, name and words."""
-    info = describe(code)
-    return f"{code} {info.hex} {info.short} {info.message}"
+    """What the filter field finds an error code by: the number as the file writes it
+    (signed) and unsigned, hex with and without leading zeros, the Win32 code an HRESULT
+    wraps, the name and the words (:func:`ccrgui.core.errors.search_text`)."""
+    return search_text(code)
 
 
 def error_label(key: int) -> tuple[str, str]:

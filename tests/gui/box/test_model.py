@@ -435,6 +435,7 @@ def filtered(model: BoxTableModel) -> BoxFilterProxy:
         scanned("HR-LAPTOP3", domain="EMEA", last_error_code=0x80070005),
         scanned("WKS-LAB-07", domain="CORP", last_error_code=53),
         scanned("KIOSK-02", last_error_code=1326),
+        scanned("RPC-HOST9", last_error_code=0x800706BA),  # the file says -2147023174
         scanned("FRESH"),
         ScannedFile(CcrRecord(file=f"{BOX}/junk.ccr", problem="binary file, not a CCR"), 3, 1),
     )
@@ -462,6 +463,10 @@ def filtered(model: BoxTableModel) -> BoxFilterProxy:
         ("logon", ["KIOSK-02"]),
         ("corp denied", ["SALES-PC9"]),
         ("nothing-like-this", []),
+        ("-2147023174", ["RPC-HOST9"]),  # as the CCR file and ccm.log write it
+        ("800706BA", ["RPC-HOST9"]),
+        ("2147944122", ["RPC-HOST9"]),
+        ("-2147024891", ["HR-LAPTOP3"]),
     ],
 )
 def test_filter_text_matches_names_words_and_codes(
@@ -470,7 +475,7 @@ def test_filter_text_matches_names_words_and_codes(
     filtered.set_text(typed)
     assert machines(filtered) == expected
     filtered.set_text("")
-    assert filtered.rowCount() == 6
+    assert filtered.rowCount() == 7
 
 
 def test_filter_by_error_code_problem_and_no_error(filtered: BoxFilterProxy) -> None:
