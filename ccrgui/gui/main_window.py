@@ -36,6 +36,7 @@ from ..core.ccr import CcrRecord
 from ..core.config import Config, ConfigError
 from ..core.queue import BatchInvalid, QueueOutcome, queue_report, queue_requests
 from ..core.resolve import resolve_site
+from ..core.resubmit import BatchResult
 from ..core.sandbox import ensure_sandbox
 from ..core.site import Site, SiteError
 from .box.view import BoxView
@@ -49,6 +50,7 @@ from .dialogs.settings import SettingsDialog
 from .icons import action_icon
 from .preferences import Preferences
 from .resubmit.controller import ResubmitController
+from .resubmit.report import recent_text
 from .runtime.single_instance import Handover
 from .shortcuts import WindowKeysFirst
 from .site_bar import SANDBOX_SITE, SiteBar, SiteMenu
@@ -112,7 +114,6 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._wire()
         self.set_central_view(self.box_view)
-        self.statusBar().showMessage("Ready")
         if not restore_geometry(self, "main"):
             self.resize(1200, 720)
         state = qsettings().value("state/main")
@@ -321,6 +322,7 @@ class MainWindow(QMainWindow):
         resubmit.status.connect(self.statusBar().showMessage)
         resubmit.error.connect(self.show_error)
         resubmit.finished.connect(self._activity_changed)
+        resubmit.finished.connect(self._show_recent)  # its rows left the table: say where
         self.queued.connect(self._activity_changed)
         # detail windows: resubmit one file, show its site
         opener.resubmit_requested.connect(resubmit.resubmit_record)
@@ -342,6 +344,9 @@ class MainWindow(QMainWindow):
         self._central.setParent(None)
         self._central = widget
         widget.show()
+
+    def _show_recent(self, result: BatchResult) -> None:
+        self.box_view.show_recent(recent_text(result))
 
     def _no_site(self) -> None:
         self.box_view.set_site(None)

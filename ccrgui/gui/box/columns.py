@@ -12,7 +12,9 @@ from ...core.reach import Reachability, advice
 __all__ = [
     "COLUMNS",
     "NO_ERROR",
+    "PENDING",
     "PROBLEM",
+    "RETRY",
     "Column",
     "error_info",
     "error_label",
@@ -26,34 +28,82 @@ NO_ERROR = -2  # ... for requests without a Last Error Code (the pending box)
 SOON_SECONDS = 24 * 3600  # expiry closer than this is highlighted
 
 
+RETRY, PENDING = "retry", "pending"
+BOTH = frozenset({RETRY, PENDING})
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
     key: str
     title: str
     tip: str
-    width: int  # default width in pixels (Machine to Expires fit a 1200 px window)
+    width: int  # default width in pixels
     numeric: bool = False
+    boxes: frozenset[str] = BOTH  # the boxes it means something in
+    shown: frozenset[str] = BOTH  # the boxes it shows in by default (the rest: header menu)
 
 
+_R, _P = frozenset({RETRY}), frozenset({PENDING})
+_NONE: frozenset[str] = frozenset()
+
+# Each box's default columns fit the default window (1200 px) with Machine first, so the
+# table never scrolls sideways on a first launch; the others are a right-click away.
 COLUMNS: tuple[Column, ...] = (
-    Column("machine", "Machine", "Machine Name in the request", 130),
-    Column("domain", "Domain", "Domain recorded by the site server", 70),
-    Column("ip", "IP", "IP addresses recorded for the machine", 110),
-    Column("attempts", "Attempts", "Number of processing attempts so far", 72, numeric=True),
-    Column("error", "Last error", "Last error code (hex for HRESULTs) and its name", 180),
-    Column("meaning", "Meaning", "What the last error means, in words", 210),
-    Column("initial", "Initial request", "When the request was first made", 122),
-    Column("latest", "Latest attempt", "When the site server last tried", 122),
-    Column("expires", "Expires", "The site server gives up 7 days after the request", 104),
-    Column("file", "File", "File name in the box", 140),
-    Column("modified", "Modified", "When the file last changed", 130),
-    Column("outcome", "Outcome", "What the last resubmit or undo did with this request", 260),
+    Column("machine", "Machine", "Machine Name in the request", 150),
+    Column("domain", "Domain", "Domain recorded by the site server", 70, shown=_NONE),
+    Column("ip", "IP", "IP addresses recorded for the machine", 105),
+    Column("attempts", "Attempts", "Number of processing attempts so far", 70, True, _R, _R),
+    Column(
+        "error", "Last error", "Last error code (hex for HRESULTs) and its name", 190, False, _R, _R
+    ),
+    Column("meaning", "Meaning", "What the last error means, in words", 210, False, _R, _R),
+    Column("initial", "Initial request", "When the request was first made", 122, False, _R, _NONE),
+    Column("latest", "Latest attempt", "When the site server last tried", 122, False, _R, _NONE),
+    Column(
+        "expires",
+        "Expires",
+        "The site server gives up 7 days after the request",
+        110,
+        False,
+        _R,
+        _R,
+    ),
+    Column("file", "File", "File name in the box", 160, False, BOTH, _P),
+    Column("modified", "Modified", "When the file last changed", 130, False, BOTH, _NONE),
+    Column(
+        "outcome",
+        "Outcome",
+        "What the last resubmit or undo did with this request (shown while any row has one)",
+        150,
+    ),
     Column(
         "reachable",
         "Reachable",
         "Whether the machine answered a Check (DNS, SMB 445, RPC 135), and when",
-        150,
+        130,
+        False,
+        BOTH,
+        _R,
     ),
+    Column(
+        "queued",
+        "Queued at",
+        "When the request arrived in ccr.box (seen arriving; else the file's time)",
+        130,
+        False,
+        _P,
+        _P,
+    ),
+    Column(
+        "waiting",
+        "Waiting for",
+        "How long it has waited; the site server takes a request within seconds",
+        100,
+        True,
+        _P,
+        _P,
+    ),
+    Column("forced", "Forced", "Forced CCR: install even if a client is there", 70, False, _P, _P),
 )
 (
     COL_MACHINE,
@@ -69,6 +119,9 @@ COLUMNS: tuple[Column, ...] = (
     COL_MODIFIED,
     COL_OUTCOME,
     COL_REACHABLE,
+    COL_QUEUED,
+    COL_WAITING,
+    COL_FORCED,
 ) = range(len(COLUMNS))
 
 

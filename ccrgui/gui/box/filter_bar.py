@@ -5,9 +5,31 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
 
-from .columns import error_label
+from ...core.errors import describe, format_code
+from .columns import NO_ERROR, PROBLEM, error_label
+
+WORDS_SHOWN = 36  # the combo's words are cut here; the tooltip has them all
+
+
+def combo_label(key: int) -> str:
+    """``Access is denied (5)``: the words (cut short) and the code, without the symbolic
+    name the chips and tooltips carry, so the list stays narrow enough to read whole."""
+    if key in (PROBLEM, NO_ERROR):
+        return error_label(key)[0]
+    words = describe(key).message.rstrip(".")
+    if len(words) > WORDS_SHOWN:
+        words = words[: WORDS_SHOWN - 1].rstrip() + "…"
+    return f"{words} ({format_code(key)})"
+
 
 __all__ = ["FilterBar"]
 
@@ -28,15 +50,18 @@ class FilterBar(QWidget):
         self.edit.setObjectName("filterEdit")
         self.edit.setPlaceholderText("Filter: machine, domain, IP, error, file…")
         self.edit.setClearButtonEnabled(True)
+        self.edit.setAccessibleName("Filter requests")
         self.combo = QComboBox()
         self.combo.setObjectName("errorFilter")
+        self.combo.setAccessibleName("Show only one error")
+        # as wide as its longest entry (short entries: words, code, count), never clipped
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.combo.setMinimumContentsLength(24)
+        self.combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.combo.setToolTip("Show only the requests that failed with one error")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit, 2)
-        layout.addWidget(self.combo, 1)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.combo, 0)
         buttons = QHBoxLayout()
         buttons.setSpacing(2)
         for act, name in ((retry, "retryBoxButton"), (pending, "pendingBoxButton")):
@@ -70,8 +95,8 @@ class FilterBar(QWidget):
         combo.clear()
         combo.addItem(f"All errors ({sum(n for _k, n in ordered):,})", None)
         for key, n in ordered:
-            label, tip = error_label(key)
-            combo.addItem(f"{label} — {n:,}", key)
+            tip = error_label(key)[1]
+            combo.addItem(f"{combo_label(key)} — {n:,}", key)
             combo.setItemData(combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         combo.blockSignals(False)
 
@@ -79,6 +104,6 @@ class FilterBar(QWidget):
         """Show ``key`` as the chosen error (an entry with 0 when no row has it now)."""
         i = self.combo.findData(key) if key is not None else 0
         if i < 0 and key is not None:
-            self.combo.addItem(f"{error_label(key)[0]} — 0", key)
+            self.combo.addItem(f"{combo_label(key)} — 0", key)
             i = self.combo.count() - 1
         self.combo.setCurrentIndex(i)

@@ -22,6 +22,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from ...core.ccr import CcrRecord
+from ...core.pending import STALE_AFTER, waiting_text
 from ...core.reach import Reachability
 from ...core.when import date_text, expiry_text
 from .columns import (
@@ -31,9 +32,12 @@ from .columns import (
     COL_MACHINE,
     COL_MEANING,
     COL_OUTCOME,
+    COL_QUEUED,
     COL_REACHABLE,
+    COL_WAITING,
     COLUMNS,
     SOON_SECONDS,
+    date_text,
     error_info,
     reach_text,
     reach_tip,
@@ -122,11 +126,15 @@ class BoxTableModel(QAbstractTableModel):
         if role == _DISPLAY:
             if col == COL_EXPIRES:
                 return expiry_text(row.record.expires_at, self.now, short=True)
+            if col == COL_QUEUED:
+                return date_text(self.queued_at(row))
+            if col == COL_WAITING:
+                return waiting_text(self.queued_at(row), self.now)
             return row.cells()[col]
         if role == OBJECT_ROLE:
             return row.record
         if role == SORT_ROLE:
-            return sort_value(col, self.store.outcomes, self.store.reach)(row)
+            return sort_value(col, self.store.outcomes, self.store.reach, self.store.arrivals)(row)
         if role == Qt.ItemDataRole.DecorationRole:
             if col == COL_MACHINE and row.record.problem:
                 return self._warning()
@@ -141,24 +149,34 @@ class BoxTableModel(QAbstractTableModel):
             return None
         if col == COL_EXPIRES and row.record.expires_at is not None:
             return self._expiry_style(row.record.expires_at, role)
+        if col == COL_WAITING and role == Qt.ItemDataRole.ForegroundRole:
+            queued = self.queued_at(row)
+            if queued is not None and self.now - queued > STALE_AFTER:
+                return QBrush(QColor("#b3261e"))  # the site server should have taken it
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_MEANING and row.record.problem:
             return QBrush(QColor("#8a1c12"))
         return None
 
     def _expiry_style(self, expires_at: datetime, role: int) -> Any:
+        """Expired is the loudest state (white on red: the site server deletes the request
+        at its next pass), then under 24 h (bold red on orange)."""
         left = (expires_at - self.now).total_seconds()
-        if role == Qt.ItemDataRole.BackgroundRole and 0 < left < SOON_SECONDS:
-            return QBrush(QColor("#ffe0b2"))
+        if left >= SOON_SECONDS:
+            return None
+        expired = left <= 0
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(QColor("#b3261e" if expired else "#ffe0b2"))
         if role == Qt.ItemDataRole.ForegroundRole:
-            if left <= 0:
-                return QBrush(QColor("#757575"))
-            if left < SOON_SECONDS:
-                return QBrush(QColor("#b3261e"))
-        if role == Qt.ItemDataRole.FontRole and 0 < left < SOON_SECONDS:
+            return QBrush(QColor("#ffffff" if expired else "#b3261e"))
+        if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setBold(True)
             return font
         return None
+
+    def queued_at(self, row: Row) -> datetime | None:
+        """When the request arrived in its box: seen arriving, else the file's time."""
+        return self.store.arrivals.get(row.record.file) or row.modified
 
     def _outcome_data(self, row: Row, role: int) -> Any:
         outcome = self.store.outcomes.get(row.record.file)
@@ -224,7 +242,16 @@ class BoxTableModel(QAbstractTableModel):
                 f"Likely cause: {info.cause}\nWhat to check: {info.fix}"
             )
         if col == COL_EXPIRES and r.expires_at is not None:
+            if r.expires_at <= self.now:
+                return (
+                    f"Expired {date_text(r.expires_at)}: the site server deletes it at its "
+                    "next pass. Resubmit as a new request to try again."
+                )
             return f"The site server gives up on {date_text(r.expires_at)}"
+        if col in (COL_QUEUED, COL_WAITING):
+            if r.file in self.store.arrivals:
+                return "Seen arriving in the box at this time"
+            return "The file's time: it was already waiting when ccrgui first read the box"
         if col == COL_FILE:
             return r.file
         return None
@@ -286,6 +313,7 @@ class BoxTableModel(QAbstractTableModel):
         if self.store.rows:
             last = len(self.store.rows) - 1
             self.dataChanged.emit(self.index(0, COL_EXPIRES), self.index(last, COL_EXPIRES))
+            self.dataChanged.emit(self.index(0, COL_WAITING), self.index(last, COL_WAITING))
 
     # ------------------------------------------------------------------ sorting
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -27,13 +27,16 @@ from .columns import (
     COL_ERROR,
     COL_EXPIRES,
     COL_FILE,
+    COL_FORCED,
     COL_INITIAL,
     COL_IP,
     COL_LATEST,
     COL_MACHINE,
     COL_MEANING,
     COL_OUTCOME,
+    COL_QUEUED,
     COL_REACHABLE,
+    COL_WAITING,
     NO_ERROR,
     PROBLEM,
     error_info,
@@ -120,8 +123,16 @@ class Row:
                 "",
                 os.path.basename(r.file),
                 date_text(mtime),
+                "",  # Outcome: the model's
+                "",  # Queued at, Waiting for: the store's arrival times and the clock
+                "",
+                "" if r.forced is None else ("yes" if r.forced else "no"),
             ]
         return self._cells
+
+    @property
+    def modified(self) -> datetime | None:
+        return datetime.fromtimestamp(self.mtime_ns / 1e9) if self.mtime_ns else None
 
 
 @dataclass(slots=True)
@@ -178,10 +189,12 @@ def sort_value(
     column: int,
     outcomes: dict[str, RowOutcome] | None = None,
     reach: dict[str, Reachability] | None = None,
+    arrivals: dict[str, datetime] | None = None,
 ) -> Callable[[Row], Any]:
     """The typed value ``column`` sorts on (None sorts last); ``outcomes`` for the
     Outcome column, ``reach`` (by :func:`reach_key`) for the Reachable one: answering
-    first, then the rest; unchecked rows last."""
+    first, then the rest; unchecked rows last; ``arrivals`` (when a row was seen
+    arriving) for Queued at and Waiting for."""
     if column == COL_MACHINE:
         return lambda row: (row.record.machine_name or "").casefold() or None
     if column == COL_DOMAIN:
@@ -218,4 +231,15 @@ def sort_value(
             return None if r is None else (0 if r.ok else 1, r.summary)
 
         return reachable
+    if column in (COL_QUEUED, COL_WAITING):
+        seen = arrivals or {}
+        sign = 1 if column == COL_QUEUED else -1  # the longest wait is the earliest arrival
+
+        def queued(row: Row) -> float | None:
+            at = seen.get(row.record.file) or row.modified
+            return None if at is None else sign * at.timestamp()
+
+        return queued
+    if column == COL_FORCED:
+        return lambda row: row.record.forced
     return lambda row: row.mtime_ns

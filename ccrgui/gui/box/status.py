@@ -59,7 +59,9 @@ class StatusLine(QWidget):
         self.progress = QProgressBar()
         self.progress.setObjectName("loadProgress")
         self.progress.setFormat("Reading %v of %m files")
-        self.progress.setMaximumWidth(320)
+        # wide enough for "Reading 55320 of 100000 files" in the font in use: never clipped
+        wide = self.progress.fontMetrics().horizontalAdvance("Reading 000000 of 000000 files")
+        self.progress.setMinimumWidth(wide + 48)
         self.progress.hide()
         self.label = QLabel()
         self.label.setObjectName("boxStatus")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any, Protocol
 
 from ...core.reach import Reachability
@@ -78,6 +79,7 @@ class RowStore:
         self.rows: list[Row] = []
         self.outcomes: dict[str, RowOutcome] = {}  # file -> last resubmit/undo outcome
         self.reach: dict[str, Reachability] = {}  # reach_key(record) -> last check
+        self.arrivals: dict[str, datetime] = {}  # file -> when it was seen arriving
         self.counts: Counter[int] = Counter()
         self.sort_column = -1
         self.descending = False
@@ -110,6 +112,7 @@ class RowStore:
         self._row_of = {}
         self._index_stale = False
         self.counts.clear()
+        self.arrivals.clear()
         self._unsorted = False
 
     def apply(self, batch: RowBatch) -> bool:
@@ -134,6 +137,7 @@ class RowStore:
             self.events.rows_removing(first, last)
             for r in self.rows[first : last + 1]:
                 self.counts[r.error_key] -= 1
+                self.arrivals.pop(r.record.file, None)
             del self.rows[first : last + 1]
             self.events.rows_removed()
             start = end + 1
@@ -164,6 +168,10 @@ class RowStore:
         new = [r for r in added if r.record.file not in known]
         for r in new:
             self.counts[r.error_key] += 1
+        if not self._defer_sort and new:  # not the first read: these files just arrived
+            now = datetime.now().replace(microsecond=0)
+            for r in new:
+                self.arrivals.setdefault(r.record.file, now)
         if self.sort_column < 0 or self._defer_sort or len(new) > 32:
             if new:
                 first = len(self.rows)
@@ -214,7 +222,7 @@ class RowStore:
             self.resort()
 
     def _key(self, row: Row) -> _Key:
-        value = sort_value(self.sort_column, self.outcomes, self.reach)(row)
+        value = sort_value(self.sort_column, self.outcomes, self.reach, self.arrivals)(row)
         return (value is None, value, row.name)
 
     def _less(self, a: _Key, b: _Key) -> bool:
@@ -278,7 +286,7 @@ class RowStore:
         column = self.sort_column
         if column < 0 or not self.rows:
             return
-        value = sort_value(column, self.outcomes, self.reach)
+        value = sort_value(column, self.outcomes, self.reach, self.arrivals)
         keyed = [(value(r), r.name, i) for i, r in enumerate(self.rows)]
         present = [k for k in keyed if k[0] is not None]
         missing = [k for k in keyed if k[0] is None]

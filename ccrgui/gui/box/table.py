@@ -12,11 +12,21 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView,
 
 from ..runtime.gui_gate import gui_gate
 from ..view_state import qsettings
-from .columns import COL_EXPIRES, COL_MACHINE, COL_OUTCOME, COLUMNS
+from .columns import (
+    COL_EXPIRES,
+    COL_FILE,
+    COL_MACHINE,
+    COL_OUTCOME,
+    COL_QUEUED,
+    COLUMNS,
+    PENDING,
+    RETRY,
+)
 
 __all__ = ["BoxTable"]
 
-HEADER_KEY = "boxview/header"
+HEADER_KEY = "boxview/columns"  # + "/retry" or "/pending": each box keeps its own layout
+DEFAULT_SORT = {RETRY: COL_EXPIRES, PENDING: COL_QUEUED}
 
 
 class BoxTable(QTableView):
@@ -39,6 +49,8 @@ class BoxTable(QTableView):
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # never measure 50k rows
         vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
         self._placed: set[int] = set()  # columns brought beside Machine once
+        self.kind = RETRY
+        self._outcome_visible = False
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(500)
@@ -62,8 +74,6 @@ class BoxTable(QTableView):
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        for i, col in enumerate(COLUMNS):
-            header.resizeSection(i, col.width)
         header.customContextMenuRequested.connect(self._header_menu)
         header.sectionMoved.connect(self._layout_changed)
         header.sectionResized.connect(self._layout_changed)
@@ -97,11 +107,13 @@ class BoxTable(QTableView):
         menu.popup(self.horizontalHeader().mapToGlobal(pos))
 
     def columns_menu(self) -> QMenu:
-        """Check the columns to show."""
+        """Check the columns to show (those of this box; Outcome shows by itself)."""
         header = self.horizontalHeader()
         menu = QMenu("Columns", self)
         menu.setObjectName("columnsMenu")
         for i, col in enumerate(COLUMNS):
+            if self.kind not in col.boxes or i == COL_OUTCOME:
+                continue
             act = menu.addAction(col.title)
             act.setCheckable(True)
             act.setChecked(not header.isSectionHidden(i))
@@ -115,9 +127,6 @@ class BoxTable(QTableView):
             return  # keep one column
         header.setSectionHidden(column, not shown)
         self._save_timer.start()
-
-    def show_outcome_column(self) -> None:
-        self.show_column_beside_machine(COL_OUTCOME)
 
     def show_column_beside_machine(self, column: int) -> None:
         """Show ``column`` (Outcome, Reachable) and bring it beside Machine once (from
@@ -133,19 +142,56 @@ class BoxTable(QTableView):
         if at >= header.count() - 2:  # still where new columns are added
             header.moveSection(at, header.visualIndex(COL_MACHINE) + 1)
 
+    def set_outcome_visible(self, visible: bool) -> None:
+        """The Outcome column takes room only while a row of this box has an outcome."""
+        self._outcome_visible = visible
+        header = self.horizontalHeader()
+        if header.isSectionHidden(COL_OUTCOME) == visible:
+            header.setSectionHidden(COL_OUTCOME, not visible)
+
+    def set_kind(self, kind: str) -> None:
+        """Show ``kind``'s columns ("retry" or "pending"), each box with its own layout."""
+        if kind == self.kind:
+            return
+        self._save_timer.stop()
+        self.save_header()
+        self.kind = kind
+        self._restore_header()
+
     # ------------------------------------------------------------------ kept between runs
     def _layout_changed(self, *_args: object) -> None:
         self._save_timer.start()
 
     def _restore_header(self) -> None:
         header = self.horizontalHeader()
-        state = qsettings().value(HEADER_KEY)
+        header.blockSignals(True)  # a layout being put back is not a change to save
+        state = qsettings().value(f"{HEADER_KEY}/{self.kind}")
         restored = isinstance(state, QByteArray) and header.restoreState(state)
         if not restored:
-            header.setSortIndicator(COL_EXPIRES, Qt.SortOrder.AscendingOrder)
+            self._default_layout()
+        for i, col in enumerate(COLUMNS):  # never another box's columns
+            if self.kind not in col.boxes:
+                header.setSectionHidden(i, True)
+        header.setSectionHidden(COL_OUTCOME, not self._outcome_visible)
+        header.blockSignals(False)
         self.setSortingEnabled(True)  # sorts by the (restored) indicator
+        self.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+
+    def _default_layout(self) -> None:
+        """This box's default columns, in their order, Outcome beside Machine."""
+        header = self.horizontalHeader()
+        for i, col in enumerate(COLUMNS):
+            header.setSectionHidden(i, self.kind not in col.shown)
+            header.resizeSection(i, col.width)
+            at = header.visualIndex(i)
+            if at != i:
+                header.moveSection(at, i)
+        header.moveSection(header.visualIndex(COL_OUTCOME), header.visualIndex(COL_MACHINE) + 1)
+        if self.kind == PENDING:  # when and how long first; the file name last
+            header.moveSection(header.visualIndex(COL_FILE), header.count() - 1)
+        header.setSortIndicator(DEFAULT_SORT[self.kind], Qt.SortOrder.AscendingOrder)
 
     def save_header(self) -> None:
         s = qsettings()
-        s.setValue(HEADER_KEY, self.horizontalHeader().saveState())
+        s.setValue(f"{HEADER_KEY}/{self.kind}", self.horizontalHeader().saveState())
         s.sync()

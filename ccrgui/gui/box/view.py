@@ -17,12 +17,15 @@ from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QLabel,
     QMenu,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ...core.ccr import CcrRecord
+from ...core.pending import pile_up_warning
 from ...core.reach import Reachability
 from ...core.site import BoxKind, Site
 from ..desktop import show_in_folder
@@ -40,6 +43,10 @@ from .table import BoxTable
 __all__ = ["BoxView"]
 
 MAX_DETAIL_WINDOWS = 10  # opening more at once is never what a double-click meant
+_NOTE_STYLE = (
+    "QLabel {{ background: {bg}; color: {fg}; border: 1px solid {border}; "
+    "border-radius: 4px; padding: 6px; }}"
+)
 EXPORT_DIR_KEY = "boxview/export_dir"
 
 
@@ -101,10 +108,33 @@ class BoxView(QWidget):
         self.error_combo = self.filter_bar.combo
 
         self.offline_banner = OfflineBanner()
+        # what the last resubmit or undo did: its rows left this table, so say it here
+        self.recent = QLabel()
+        self.recent.setObjectName("recentActions")
+        self.recent.setWordWrap(True)
+        self.recent.setTextFormat(Qt.TextFormat.RichText)
+        self.recent.setStyleSheet(_NOTE_STYLE.format(bg="#e8f5e9", fg="#1b5e20", border="#a5d6a7"))
+        self.recent.linkActivated.connect(self._recent_link)
+        self.recent.hide()
+        self.pile_up = QLabel()
+        self.pile_up.setObjectName("pileUpWarning")
+        self.pile_up.setWordWrap(True)
+        self.pile_up.setStyleSheet(_NOTE_STYLE.format(bg="#fff4e5", fg="#8a5a00", border="#ffcc80"))
+        self.pile_up.hide()
         self.summary = SummaryStrip()
         self.table = BoxTable()
         self.table.setModel(self.proxy)
         self.table.set_header()
+        self.table.setAccessibleName("Requests in the retry box")
+        # a box's first read: rows come unsorted and are sorted once at the end, so the
+        # table shows when they are in order; until then this page says how far it is
+        self.reading = QLabel()
+        self.reading.setObjectName("readingPage")
+        self.reading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.table_stack = QStackedWidget()
+        self.table_stack.addWidget(self.table)
+        self.table_stack.addWidget(self.reading)
+        self._loading = False
 
         self.status_line = StatusLine()
         self.status_label = self.status_line.label
@@ -114,8 +144,10 @@ class BoxView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.offline_banner)
+        layout.addWidget(self.recent)
+        layout.addWidget(self.pile_up)
         layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table_stack, 1)
         layout.addWidget(self.status_line)
 
         self.act_details = QAction("Open details", self)
@@ -166,12 +198,14 @@ class BoxView(QWidget):
             sig.connect(self.targets_changed)
         self.box_changed.connect(self.targets_changed)
         self.loader.progress.connect(self.status_line.show_progress)
+        self.loader.progress.connect(self._reading_progress)
         self.loader.state_changed.connect(self._state_changed)
         self.loader.scan_finished.connect(self._counts_after_pass)
         self.destroyed.connect(self.loader.stop)
 
     def _tick(self) -> None:
         self.model.set_now(self._clock())
+        self._update_pile_up()
 
     # ------------------------------------------------------------------ which box
     def set_site(self, site: Site | None) -> None:
@@ -181,6 +215,8 @@ class BoxView(QWidget):
             and self.site is not None
             and site.box(self.box_kind) == self.site.box(self.box_kind)
         )
+        if not same and site is not None and self.site is not None:
+            self.show_recent("")  # what was done on another site
         self.site = site
         if same:
             self.refresh()
@@ -198,14 +234,37 @@ class BoxView(QWidget):
         if kind == self.box_kind:
             return
         self.box_kind = kind
+        self.table.set_kind(kind)  # each box its own columns
+        self.table.setAccessibleName(f"Requests in the {kind} box")
+        # errors mean nothing in the pending box: nothing has been tried there yet
+        self.filter_bar.combo.setVisible(kind == BoxKind.RETRY)
         self.set_box(None if self.site is None else self.site.box(kind))
 
     def set_box(self, box: Path | None) -> None:
         """Show any folder of CCR files."""
         self.filter_by_error(None)
-        self.loader.set_box(box)
+        self.summary.reset_order()
+        self.loader.set_box(box)  # stops the old box's pass first
+        self._loading = box is not None and self.loader.scanning
+        if self._loading:  # blank until the read reports progress (a small box: never)
+            self.reading.setText("")
+            self.table_stack.setCurrentWidget(self.reading)
+        else:
+            self.table_stack.setCurrentWidget(self.table)
         self.box_changed.emit()
         self._state_changed()
+
+    def _reading_progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.reading.setText(f"Reading {done:,} of {total:,} files…")
+        elif self._loading and not self.loader.scanning:  # the pass ended, whichever way
+            self._first_read_done()
+
+    def _first_read_done(self) -> None:
+        self._loading = False
+        self.table_stack.setCurrentWidget(self.table)
+        self.reading.setText("")
+        self._update_counts()
 
     @property
     def box(self) -> Path | None:
@@ -260,8 +319,24 @@ class BoxView(QWidget):
     def show_outcomes(self, outcomes: dict[str, RowOutcome]) -> None:
         """Show what a batch did with each file (CcrRecord.file) in the Outcome column."""
         self.model.set_outcomes(outcomes)
-        if outcomes:
-            self.table.show_outcome_column()
+        self._sync_outcome_column()
+
+    def _sync_outcome_column(self) -> None:
+        """The Outcome column shows while a row of this box has an outcome (the rows a
+        resubmit took into ccr.box have theirs in the pending box)."""
+        store = self.model.store
+        has = any(store.row_of(f) is not None for f in store.outcomes)
+        self.table.set_outcome_visible(has)
+
+    def show_recent(self, text: str) -> None:
+        """Say what the last resubmit or undo did (rich text; a link "pending" shows the
+        pending box, "retry" the retry box); "" hides it."""
+        self.recent.setText(text)
+        self.recent.setVisible(bool(text))
+
+    def _recent_link(self, link: str) -> None:
+        if link in (BoxKind.RETRY, BoxKind.PENDING):
+            self.set_box_kind(link)
 
     def show_reach(self, results: list[Reachability]) -> None:
         """Check results into the Reachable column; "Answering now" then filters on them."""
@@ -305,17 +380,34 @@ class BoxView(QWidget):
 
     def _update_counts(self) -> None:
         self._counts_timer.stop()
+        self._sync_outcome_column()
+        if self._loading:
+            return  # the strip appears once the box is read, not in the middle of it
         counts = self.model.error_counts()
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         self.filter_bar.set_counts(ordered)
-        self.summary.set_counts(ordered)
+        self.summary.set_counts(ordered if self.box_kind == BoxKind.RETRY else [])
         self._sync_error_widgets()
+        self._update_pile_up()
         self._update_status()
+
+    def _update_pile_up(self) -> None:
+        """In the pending box: a warning when requests wait longer than the site server
+        takes to pick one up."""
+        text = ""
+        if self.box_kind == BoxKind.PENDING and not self._loading:
+            model = self.model
+            now = self._clock()
+            text = pile_up_warning((model.queued_at(r) for r in model.store.rows), now)
+        self.pile_up.setText(text)
+        self.pile_up.setVisible(bool(text))
 
     def _counts_after_pass(self) -> None:
         """Counts that changed are shown as soon as a pass is complete (not 150 ms later);
         a pass that changed nothing leaves the strip and an open error list alone."""
-        if self._counts_timer.isActive():
+        if self._loading:
+            self._first_read_done()
+        elif self._counts_timer.isActive():
             self._update_counts()
 
     # ------------------------------------------------------------------ status

@@ -35,7 +35,14 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from ...core.ccr import CcrRecord
-from ...core.resubmit import BatchResult, ResubmitMode, ResubmitOutcome, resubmit, undo
+from ...core.resubmit import (
+    BatchResult,
+    ResubmitMode,
+    ResubmitOutcome,
+    ResubmitStatus,
+    resubmit,
+    undo,
+)
 from ...core.site import BoxKind, Site, open_site, path_key, same_path
 from ..box.rows import RowOutcome
 from ..icons import action_icon
@@ -361,12 +368,15 @@ class ResubmitController(QObject):
         else:
             self.last_batch = None
             retry_paths = [o.destination or o.source for o in result.outcomes]
-        self.table.show_outcomes(
-            {
-                run.keys.get(path_key(p), str(p)): row_outcome(o)
-                for p, o in zip(retry_paths, result.outcomes, strict=True)
-            }
-        )
+        outcomes = {
+            run.keys.get(path_key(p), str(p)): row_outcome(o)
+            for p, o in zip(retry_paths, result.outcomes, strict=True)
+        }
+        if run.kind == "resubmit":  # where they went: the pending box shows them too
+            for o in result.outcomes:
+                if o.destination is not None and o.status == ResubmitStatus.RESUBMITTED:
+                    outcomes[str(o.destination)] = row_outcome(o)
+        self.table.show_outcomes(outcomes)
         self.status.emit(status_text(result, run.kind == "undo", run.scope), 30000)
         if run.detail is not None:
             self._tell_detail(run.detail, result)

@@ -389,7 +389,7 @@ def test_expires_column_counts_down_and_says_expired(model: BoxTableModel) -> No
     assert model.index(rows["DAYS"], COL_EXPIRES).data() == "in 2 days 16 h"
 
 
-def test_expiry_within_a_day_is_highlighted(model: BoxTableModel) -> None:
+def test_expiry_within_a_day_is_highlighted_and_expired_is_loudest(model: BoxTableModel) -> None:
     rows = _expiring(model)
 
     def looks(machine: str) -> tuple[object, object, object]:
@@ -406,8 +406,14 @@ def test_expiry_within_a_day_is_highlighted(model: BoxTableModel) -> None:
         assert isinstance(font, QFont) and font.bold()
     assert looks("DAYS") == (None, None, None)
     assert looks("UNKNOWN") == (None, None, None)
-    background, foreground, font = looks("GONE")  # greyed, not alarming
-    assert background is None and font is None and isinstance(foreground, QBrush)
+    background, foreground, font = looks("GONE")  # expired: the loudest of all
+    assert isinstance(background, QBrush) and isinstance(foreground, QBrush)
+    assert isinstance(font, QFont) and font.bold()
+    soon_background = looks("HOURS")[0]
+    assert isinstance(soon_background, QBrush)
+    # white on deep red beats bold red on light orange: a darker background
+    assert background.color().lightness() < soon_background.color().lightness() - 60
+    assert foreground.color().lightness() > 200
     # only the Expires cell, not the whole row
     assert model.index(rows["HOURS"], COL_MACHINE).data(Qt.ItemDataRole.BackgroundRole) is None
 

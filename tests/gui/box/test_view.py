@@ -198,7 +198,7 @@ def test_error_combo_shows_one_error(qtbot: QtBot, view: BoxView) -> None:
     combo = view.error_combo
     view.error_combo.setFocus()
     target = combo.findData(53)
-    assert target > 0 and "(53 ERROR_BAD_NETPATH) — 2" in combo.itemText(target)
+    assert target > 0 and combo.itemText(target) == "The network path was not found (53) — 2"
     for _ in range(target):
         qtbot.keyClick(combo, Qt.Key.Key_Down)  # the keyboard picks items of a closed combo
     assert sorted(shown(view)) == ["DEV-0001", "WKS-LAB-07"]
@@ -539,15 +539,17 @@ def test_column_menu_hides_and_shows_columns(qtbot: QtBot, view: BoxView) -> Non
     menu = view.table.columns_menu()
     titles = [a.text() for a in menu.actions()]
     assert titles[:3] == ["Machine", "Domain", "IP"]
-    domain = menu.actions()[1]
-    domain.trigger()
+    assert "Outcome" not in titles  # it shows by itself while a row has one
+    assert "Queued at" not in titles  # the pending box's
+    ip = menu.actions()[2]
+    ip.trigger()
     header = view.table.horizontalHeader()
-    assert header.isSectionHidden(1)
+    assert header.isSectionHidden(2)
     view.table.save_header()
     second = open_view(qtbot, None)
-    assert second.table.horizontalHeader().isSectionHidden(1)
-    second.table.columns_menu().actions()[1].trigger()
-    assert not second.table.horizontalHeader().isSectionHidden(1)
+    assert second.table.horizontalHeader().isSectionHidden(2)
+    second.table.columns_menu().actions()[2].trigger()
+    assert not second.table.horizontalHeader().isSectionHidden(2)
     for act in view.table.columns_menu().actions():  # never all of them
         if act.isChecked():
             act.trigger()
