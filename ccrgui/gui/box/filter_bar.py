@@ -54,9 +54,11 @@ class FilterBar(QWidget):
         self.combo = QComboBox()
         self.combo.setObjectName("errorFilter")
         self.combo.setAccessibleName("Show only one error")
-        # as wide as its longest entry (short entries: words, code, count), never clipped
+        # as wide as its longest entry (short entries: words, code, count) whenever the
+        # window has the room; a narrow window may still squeeze it
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.combo.setMinimumContentsLength(12)
+        self.combo.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.combo.setToolTip("Show only the requests that failed with one error")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -123,7 +123,8 @@ class Row:
                 "",
                 os.path.basename(r.file),
                 date_text(mtime),
-                "",  # Outcome: the model's
+                "",  # Outcome, Reachable: the model's
+                "",
                 "",  # Queued at, Waiting for: the store's arrival times and the clock
                 "",
                 "" if r.forced is None else ("yes" if r.forced else "no"),

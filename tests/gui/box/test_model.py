@@ -540,3 +540,11 @@ def test_several_changed_rows_in_one_pass_end_up_in_order(model: BoxTableModel) 
     assert column(model, COL_ATTEMPTS) == ["5", "7", "10", "40"]
     apply(model, ScanDiff(changed=[scanned("A", attempts=45), scanned("D", attempts=41)]))
     assert column(model, COL_ATTEMPTS) == ["5", "7", "41", "45"]
+
+
+def test_every_column_has_a_cell() -> None:
+    from ccrgui.gui.box.columns import COLUMNS
+    from ccrgui.gui.box.rows import Row
+
+    row = Row(scanned("PC1", last_error_code=5))
+    assert len(row.cells()) == len(COLUMNS)
