@@ -37,7 +37,6 @@ from .columns import (
     COL_WAITING,
     COLUMNS,
     SOON_SECONDS,
-    date_text,
     error_info,
     reach_text,
     reach_tip,
