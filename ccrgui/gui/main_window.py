@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..core.ccr import CcrRecord
 from ..core.config import Config, ConfigError
-from ..core.queue import BatchInvalid, QueueOutcome, queue_report, queue_requests
+from ..core.queue import BatchInvalid, QueueOutcome, QueueStatus, queue_report, queue_requests
 from ..core.resolve import resolve_site
 from ..core.resubmit import BatchResult
 from ..core.sandbox import ensure_sandbox
@@ -445,11 +445,12 @@ class MainWindow(QMainWindow):
         """Queue ``names`` on the current site, off the GUI thread."""
         site = self.site
         if site is None:
-            self.show_error(
-                "No site",
+            text = (
                 "The site is not available, so nothing was queued. "
-                "Check the site in Settings (Ctrl+,) and press F5.",
+                "Check the site in Settings (Ctrl+,) and press F5."
             )
+            if not self._answer_dialog(text):
+                self.show_error("No site", text)
             return
         self._remember_forced(forced)
         self.statusBar().showMessage(f"Queueing {len(names)} request(s) on {site.name}…")
@@ -464,17 +465,29 @@ class MainWindow(QMainWindow):
     def _queued(self, outcomes: list[QueueOutcome]) -> None:
         report = queue_report(outcomes)
         self.statusBar().showMessage(report.status, 15000)
-        if report.problem:
+        left = [o.machine for o in outcomes if o.status != QueueStatus.QUEUED]
+        if not self._answer_dialog(report.problem, left) and report.problem:
             self.show_error(report.title, report.problem)
         self.queued.emit(outcomes)
         self.refresh()
 
     def _queue_failed(self, exc: BaseException) -> None:
         if isinstance(exc, BatchInvalid):
-            self.show_error("Invalid machine name", str(exc))
+            title, text = "Invalid machine name", str(exc)
         else:  # not expected from queue_requests: log it for a bug report
             log.error("queueing failed", exc_info=(type(exc), exc, exc.__traceback__))
-            self.show_error("Could not queue", f"Nothing was queued: {exc}")
+            title, text = "Could not queue", f"Nothing was queued: {exc}"
+        if not self._answer_dialog(text):
+            self.show_error(title, text)
+
+    def _answer_dialog(self, problem: str, keep: list[str] | None = None) -> bool:
+        """Tell the New request dialog waiting for it how queueing went (it closes, or
+        keeps the input and says why); False when no dialog is waiting."""
+        dlg = getattr(self, "_new_dialog", None)
+        if dlg is None or not dlg.isVisible() or not dlg.waiting:
+            return False
+        dlg.finish(problem, keep)
+        return True
 
     # ------------------------------------------------------------------ files
     def open_file_dialog(self) -> None:

@@ -108,6 +108,7 @@ class NewRequestDialog(QDialog):
         self.list_edit.textChanged.connect(self.revalidate)
         self.list_toggle.toggled.connect(self.set_list_mode)
         self.import_button.clicked.connect(self.import_list)
+        self._waiting = False
         self._restore_size()
         self.revalidate()
 
@@ -225,13 +226,36 @@ class NewRequestDialog(QDialog):
             self.count_label.setText("")
 
     # ------------------------------------------------------------------ submit
+    @property
+    def waiting(self) -> bool:
+        """Submitted, and waiting for the window's :meth:`finish`."""
+        return self._waiting
+
     def accept(self) -> None:
+        """Queue: the dialog stays open until the window says how it went (:meth:`finish`),
+        so a name that was not queued is still here to fix, not lost."""
         names, problems = self._check()
-        if not names or problems:
+        if not names or problems or self._waiting:
             return  # Enter on an invalid name does nothing; the rule is shown
         save_geometry(self, GEOMETRY_KEYS[self.list_mode])
+        self._waiting = True
+        self.ok_button.setEnabled(False)
+        self.count_label.setText("Queueing…")
         self.submitted.emit(names, self.forced_box.isChecked())
-        super().accept()
+
+    def finish(self, problem: str = "", keep: list[str] | None = None) -> None:
+        """How the queueing went: nothing wrong closes the dialog; otherwise ``problem``
+        is said here and the input stays. In a list, only the names in ``keep`` (those not
+        queued) stay, so Queue again does not repeat the others."""
+        self._waiting = False
+        if not problem:
+            super().accept()
+            return
+        if self.list_mode and keep:
+            self.list_edit.setPlainText("\n".join(keep) + "\n")
+        self.revalidate()
+        self.problem_label.setText(problem)
+        self.problem_label.show()
 
     def reject(self) -> None:
         save_geometry(self, GEOMETRY_KEYS[self.list_mode])

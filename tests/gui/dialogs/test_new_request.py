@@ -29,6 +29,14 @@ def open_dialog(qtbot: QtBot, window: MainWindow) -> NewRequestDialog:
     return dlg
 
 
+def answer(qtbot: QtBot, dlg: NewRequestDialog) -> str:
+    """What the dialog says once the window has queued (it stays open when anything was
+    not queued, with the input kept)."""
+    qtbot.waitUntil(lambda: not dlg.waiting)
+    assert dlg.isVisible(), "the dialog closed: everything was queued"
+    return dlg.problem_label.text()
+
+
 def message_text(window: MainWindow) -> str:
     box = getattr(window, "_last_message", None)
     assert isinstance(box, QMessageBox) and box.isVisible(), "no message shown"
@@ -48,7 +56,7 @@ def test_typing_a_name_and_enter_queues_the_exact_request(
     qtbot.waitUntil(target.exists)
     assert target.read_bytes() == serialize(new_request("PC-0042", forced=True))
     assert b"Forced CCR=TRUE\r\n" in target.read_bytes()
-    assert not dlg.isVisible()
+    qtbot.waitUntil(lambda: not dlg.isVisible())  # all queued: it closes
     qtbot.waitUntil(lambda: str(target) in window.statusBar().currentMessage())
     assert [p.name for p in site.pending.iterdir()] == ["PC-0042.ccr"]  # no temp file left
 
@@ -120,8 +128,10 @@ def test_already_queued_says_so_and_keeps_the_pending_file(
     qtbot.keyClicks(dlg.name_edit, "PC1")
     qtbot.keyClick(dlg.name_edit, Qt.Key.Key_Return)
 
-    qtbot.waitUntil(lambda: getattr(window, "_last_message", None) is not None)
-    assert "already queued" in message_text(window)
+    said = answer(qtbot, dlg)
+    # the file that really waits, not the name typed; the input is still there
+    assert "PC1 is already queued (pc1.ccr is waiting in ccr.box)" in said
+    assert dlg.name_edit.text() == "PC1"
     assert (site.pending / "pc1.ccr").read_bytes() == b"original request"
     assert os.listdir(site.pending) == ["pc1.ccr"]
 
@@ -135,8 +145,7 @@ def test_unreachable_box_reports_what_to_check_and_writes_nothing(
     qtbot.keyClicks(dlg.name_edit, "PC1")
     qtbot.keyClick(dlg.name_edit, Qt.Key.Key_Return)
 
-    qtbot.waitUntil(lambda: getattr(window, "_last_message", None) is not None)
-    text = message_text(window)
+    text = answer(qtbot, dlg)
     assert "Could not" in text and "offline" in text
     assert not site.pending.exists()
     assert list(moved.iterdir()) == []
@@ -222,8 +231,7 @@ def test_a_batch_on_a_dead_share_explains_once_and_writes_nothing(
     dlg.set_list_text("\n".join(f"PC{i}" for i in range(40)))
     qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(lambda: getattr(window, "_last_message", None) is not None)
-    text = message_text(window)
+    text = answer(qtbot, dlg)
     assert "0 queued, 0 already queued, 40 failed." in text
     assert text.count("Could not") == 1  # the same reason is not repeated 40 times
     assert "Nothing was left half-written" in text
@@ -238,8 +246,8 @@ def test_a_batch_with_some_already_queued_queues_the_rest_and_names_the_others(
     dlg.set_list_text("PC1\nPC2\nPC3\n")
     qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(lambda: getattr(window, "_last_message", None) is not None)
-    assert "2 queued, 1 already queued, 0 failed." in message_text(window)
+    assert "2 queued, 1 already queued, 0 failed." in answer(qtbot, dlg)
+    assert dlg.list_edit.toPlainText().split() == ["PC2"]  # only what was not queued stays
     assert "Queued 2 requests" in window.statusBar().currentMessage()
     assert sorted(os.listdir(site.pending)) == ["PC1.ccr", "PC2.ccr", "PC3.ccr"]
     assert (site.pending / "PC2.ccr").read_bytes() == b"waiting"
