@@ -194,6 +194,25 @@ def activity_log(window: MainWindow) -> QWidget:
     return win
 
 
+def pending_after_resubmit(window: MainWindow) -> QWidget:
+    """Two rows resubmitted: they left the retry table; the strip says so, and the
+    pending box shows them with their outcome, how long they have waited and Forced."""
+    ui, view = window.resubmit_ui, window.box_view
+    view.filter_by_error(None)
+    view.filter_edit.clear()
+    done: list[object] = []
+    ui.finished.connect(done.append)
+    machines = ("HR-LAPTOP3", "LAB-ROUTER")
+    view.select_files([r.file for r in view.model.records() if r.machine_name in machines])
+    ui.resubmit()
+    settle(lambda: bool(done))
+    passes = view.loader.passes
+    view.set_box_kind("pending")
+    settle(lambda: view.loader.passes > passes)
+    settle(ms=300)
+    return window
+
+
 def demo_server(window: MainWindow) -> QWidget:
     """The sandbox reset to its demo, the demo site server on, LAB-DENY-01 queued: a
     second later it is in the retry table with Access is denied. A window of its own, so
@@ -235,6 +254,7 @@ SHOTS: list[tuple[str, Shot]] = [
     ("retry-filtered", retry_filtered),
     ("resubmit-confirm", resubmit_confirm),
     ("activity-log", activity_log),
+    ("pending-after-resubmit", pending_after_resubmit),
     ("demo-server", demo_server),
 ]
 

@@ -127,7 +127,7 @@ class Row:
                 "",
                 "",  # Queued at, Waiting for: the store's arrival times and the clock
                 "",
-                "" if r.forced is None else ("yes" if r.forced else "no"),
+                "" if r.problem else ("yes" if r.forced else "no"),  # absent: not forced
             ]
         return self._cells
 
