@@ -4,7 +4,7 @@ Python's cyclic collector runs on whichever thread happens to allocate when a th
 crossed. If that is a worker thread (a box scan builds thousands of rows) and the garbage
 holds a Qt object (a closed window caught in a reference cycle with a lambda), PySide
 deletes the C++ object there, off the GUI thread, and Qt crashes: seen as a segfault in
-"Garbage-collecting" under ``live._steps``. So the app turns automatic collection off and
+"Garbage-collecting" while a scan built its rows. So the app turns automatic collection off and
 collects from a timer on the GUI thread, with the thresholds automatic collection uses.
 Reference counting still frees everything not in a cycle at once, on any thread.
 """
