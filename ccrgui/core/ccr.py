@@ -9,6 +9,7 @@ the parser's fast paths sit beside the record they build.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -19,6 +20,8 @@ from typing import Any
 
 from .errors import describe, normalize_code
 from .readfile import read_regular_file
+
+_json_str = json.encoder.encode_basestring_ascii  # what json.dumps writes for a str
 
 __all__ = [
     "HEADER",
@@ -147,10 +150,7 @@ class CcrRecord:
 
     def to_json(self) -> dict[str, Any]:
         """The record as the CLI's JSON prints it (exactly these keys)."""
-
-        def iso(d: datetime | None) -> str | None:
-            return None if d is None else d.isoformat(timespec="seconds")  # 3x strftime
-
+        code = self.last_error_code
         return {
             "file": self.file,
             "machine_name": self.machine_name,
@@ -158,16 +158,66 @@ class CcrRecord:
             "ip_addresses": list(self.ip_addresses),
             "forced": self.forced,
             "client_type": self.client_type,
-            "initial_request_date": iso(self.initial_request_date),
-            "latest_processing_attempt": iso(self.latest_processing_attempt),
-            "error_event_created": iso(self.error_event_created),
-            "expires_at": iso(self.expires_at),
+            "initial_request_date": _iso(self.initial_request_date),
+            "latest_processing_attempt": _iso(self.latest_processing_attempt),
+            "error_event_created": _iso(self.error_event_created),
+            "expires_at": _iso(self.expires_at),
             "attempts": self.attempts,
-            "last_error_code": self.last_error_code,
-            "last_error_hex": self.last_error_hex,
-            "last_error_name": self.last_error_name,
+            "last_error_code": code,
+            "last_error_hex": None if code is None else f"0x{code:08X}",
+            "last_error_name": None if code is None else (describe(code).name or None),
             "problem": self.problem,
         }
+
+    def to_json_text(self) -> str:
+        """``json.dumps(self.to_json())``, written directly: half the time of building the
+        dict and encoding it (``ccr list`` writes one per request; a test holds the two
+        equal)."""
+        code = self.last_error_code
+        if code is None:
+            code_text = hex_text = name_text = "null"
+        else:
+            name = describe(code).name
+            code_text, hex_text = str(code), f'"0x{code:08X}"'
+            name_text = _json_str(name) if name else "null"
+        ips = ", ".join(map(_json_str, self.ip_addresses))
+        forced = "null" if self.forced is None else "true" if self.forced else "false"
+        return (
+            f'{{"file": {_json_str(self.file)}, '
+            f'"machine_name": {_json_opt(self.machine_name)}, '
+            f'"domain": {_json_opt(self.domain)}, '
+            f'"ip_addresses": [{ips}], '
+            f'"forced": {forced}, '
+            f'"client_type": {_json_int(self.client_type)}, '
+            f'"initial_request_date": {_json_date(self.initial_request_date)}, '
+            f'"latest_processing_attempt": {_json_date(self.latest_processing_attempt)}, '
+            f'"error_event_created": {_json_date(self.error_event_created)}, '
+            f'"expires_at": {_json_date(self.expires_at)}, '
+            f'"attempts": {_json_int(self.attempts)}, '
+            f'"last_error_code": {code_text}, '
+            f'"last_error_hex": {hex_text}, '
+            f'"last_error_name": {name_text}, '
+            f'"problem": {_json_opt(self.problem)}}}'
+        )
+
+
+def _iso(d: datetime | None) -> str | None:
+    if d is None:
+        return None
+    # isoformat() is the same text for a whole second (every parsed date), and 30% faster
+    return d.isoformat(timespec="seconds") if d.microsecond else d.isoformat()
+
+
+def _json_opt(s: str | None) -> str:
+    return "null" if s is None else _json_str(s)
+
+
+def _json_int(n: int | None) -> str:
+    return "null" if n is None else int.__repr__(n)
+
+
+def _json_date(d: datetime | None) -> str:
+    return "null" if d is None else f'"{_iso(d)}"'
 
 
 def time_left(expires_at: datetime, now: datetime) -> tuple[int, int, int] | None:
@@ -376,8 +426,26 @@ def record_from_document(file: str, doc: CcrDocument) -> CcrRecord:
     return rec
 
 
-def parse_bytes(data: bytes, file: str = "") -> CcrRecord:
-    """Parse a CCR file's bytes. Never raises; see ``CcrRecord.problem``."""
+def parse_bytes(data: bytes, file: str = "", *, keep_text: bool = True) -> CcrRecord:
+    """Parse a CCR file's bytes. Never raises; see ``CcrRecord.problem``.
+
+    ``keep_text=False``: a record without its text and document (what a list or a table
+    needs), all such records sharing one empty document. Plain files (nearly all) are then
+    read by :func:`_plain_record`, a few regex passes instead of a loop over lines."""
+    if (
+        not keep_text
+        and len(data) <= MAX_FILE_BYTES
+        and not data.translate(None, _PLAIN_BYTES)  # printable ASCII, tabs, line ends
+        and data.strip(b" \t\r\n")
+    ):
+        return _plain_record(data.decode("ascii"), file, "ascii")
+    rec = _parse_bytes(data, file, keep_text)
+    if not keep_text:
+        rec.text, rec.document = "", NO_DOCUMENT
+    return rec
+
+
+def _parse_bytes(data: bytes, file: str, keep_text: bool) -> CcrRecord:
     if not data.strip(b" \t\r\n\x00"):
         return CcrRecord(file=file, problem="empty file")
     if len(data) > MAX_FILE_BYTES:
@@ -390,6 +458,8 @@ def parse_bytes(data: bytes, file: str = "") -> CcrRecord:
     if "\x00" in text:
         shown = text.replace("\x00", "\N{SYMBOL FOR NULL}")
         return CcrRecord(file=file, problem="binary file, not a CCR", text=shown, encoding=encoding)
+    if not keep_text and _NOT_PLAIN.search(text) is None:  # e.g. ASCII text in UTF-16
+        return _plain_record(text, file, encoding)
     doc, problems = parse_text(text)
     rec = record_from_document(file, doc)
     rec.text, rec.encoding = text, encoding
@@ -399,6 +469,92 @@ def parse_bytes(data: bytes, file: str = "") -> CcrRecord:
     elif rec.machine_name is None:
         problems.insert(0, "no Machine Name")
     rec.problem = "; ".join(problems) or None
+    return rec
+
+
+# A list's or table's records share one empty document: nothing mutates a record's
+# document (a detail view reads the file again, with its text).
+NO_DOCUMENT = CcrDocument()
+
+# ------------------------------------------------------------- plain files, by regex
+# For plain text (ASCII with no control character but tab and line ends) the line parser
+# above comes down to: lines end at LF, CR or CRLF; blanks are spaces and tabs (strip()
+# strips nothing else); names compare in lower case (casefold() is lower() in ASCII).
+# The patterns below say the same over a whole text at once. Every line starts after a
+# "\n" (a literal first character lets the regex engine skip ahead by itself); a "\r"
+# can only come before a "\n" (lone CRs are turned into LFs first), so it ends a line.
+_PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\t\r\n"
+_NOT_PLAIN = re.compile(r"[^\t\n\r -~]")
+_SECTION_LINE = re.compile(r"\n[ \t]*\[([^\r\n]*)\][ \t]*(?=[\r\n]|\Z)")
+# after a key: "=", then the value without the blanks around it
+_VALUE = r"[ \t]*=[ \t]*([^ \t\r\n](?:[^\r\n]*[^ \t\r\n])?)?[ \t]*(?=[\r\n]|\Z)"
+
+
+def _values_pattern(keys: tuple[str, ...]) -> re.Pattern[str]:
+    either = "|".join(re.escape(k) for k in keys)
+    return re.compile(rf"\n[ \t]*({either}){_VALUE}", re.IGNORECASE | re.ASCII)
+
+
+_HEAD_KEYS = (K_MACHINE, K_DOMAIN, K_FORCED, K_CLIENT_TYPE, K_INITIAL)
+_PROCESSING_KEYS = (K_LATEST, K_ERROR, K_ATTEMPTS, K_EVENT)
+_HEAD_VALUES = _values_pattern(_HEAD_KEYS)
+_PROCESSING_VALUES = _values_pattern(_PROCESSING_KEYS)
+_IP_VALUES = re.compile(rf"\n[ \t]*ip address[ \t]*[0-9]+{_VALUE}", re.IGNORECASE | re.ASCII)
+_SPELLING = {k.lower(): k for k in (*_HEAD_KEYS, *_PROCESSING_KEYS)}
+_SPELLED = frozenset(_SPELLING.values())
+
+
+def _first_values(pattern: re.Pattern[str], body: str) -> dict[str, str]:
+    """Key (as spelled in K_*) -> value for the keys ``pattern`` finds; the first wins."""
+    found = pattern.findall(body)
+    values = dict(reversed(found))
+    if values.keys() <= _SPELLED:  # spelled as site servers spell them
+        return values
+    return {_SPELLING[k.lower()]: v for k, v in reversed(found)}
+
+
+def _plain_record(text: str, file: str, encoding: str) -> CcrRecord:
+    """What the line parser makes of plain ``text``, without text or document."""
+    if text.count("\r") != text.count("\r\n"):  # lone CRs: line ends
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    parts = _SECTION_LINE.split("\n" + text)  # [before any section, name, body, ...]
+    names = list(map(str.lower, map(str.strip, parts[1::2])))
+    sections = dict(zip(names, parts[2::2], strict=True))
+    if len(sections) < len(names):  # a section written twice is one, entries in order
+        sections = {}
+        for name, body in zip(names, parts[2::2], strict=True):
+            sections[name] = sections.get(name, "") + body
+    head = sections.get(_FOLDED_HEADER)
+    processing = sections.get(_FOLDED_PROCESSING)
+    ip_section = sections.get(_FOLDED_IP_SECTION)
+    rec = CcrRecord(file=file, encoding=encoding, document=NO_DOCUMENT)
+    ips = []
+    if head is None:
+        rec.problem = f"no [{HEADER}] section"
+    else:
+        values = _first_values(_HEAD_VALUES, head)
+        rec.machine_name = values.get(K_MACHINE) or None
+        rec.domain = values.get(K_DOMAIN) or None
+        rec.forced = _parse_bool(values.get(K_FORCED))
+        rec.client_type = _parse_int(values.get(K_CLIENT_TYPE))
+        rec.initial_request_date = _parse_date(values.get(K_INITIAL))
+        if rec.machine_name is None:
+            rec.problem = "no Machine Name"
+        ips = _IP_VALUES.findall(head)
+    if ip_section is not None:
+        ips += _IP_VALUES.findall(ip_section)
+    if ips:
+        unique = dict.fromkeys(ips)
+        unique.pop("", None)
+        rec.ip_addresses = list(unique)
+    if processing is not None:
+        values = _first_values(_PROCESSING_VALUES, processing)
+        rec.latest_processing_attempt = _parse_date(values.get(K_LATEST))
+        rec.error_event_created = _parse_date(values.get(K_EVENT))
+        attempts = _parse_int(values.get(K_ATTEMPTS))
+        rec.attempts = attempts if attempts is not None and attempts >= 0 else None
+        code = _parse_int(values.get(K_ERROR))
+        rec.last_error_code = None if code is None else normalize_code(code)
     return rec
 
 

@@ -23,13 +23,16 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .ccr import MAX_FILE_BYTES, CcrDocument, CcrRecord, parse_bytes
+from .ccr import MAX_FILE_BYTES, CcrRecord, parse_bytes
 from .readfile import read_regular_file
 from .site import explain_os_error
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 
 def is_request_file(name: str) -> bool:
@@ -159,8 +162,8 @@ class BoxScanner:
 
     def records(self) -> list[CcrRecord]:
         """The records, sorted by file name (case-insensitively)."""
-        found = sorted(self._records.values(), key=lambda f: Path(f.record.file).name.casefold())
-        return [f.record for f in found]
+        names = {path: os.path.basename(path).casefold() for path in self._records}
+        return [self._records[path].record for path in sorted(names, key=names.__getitem__)]
 
     def close(self) -> None:
         """Stop the reader threads (a scan in progress finishes first)."""
@@ -327,10 +330,7 @@ class BoxScanner:
                     self._records[path] = scanned
                     diff.changed.append(scanned)
                 return
-            record = parse_bytes(data, path)
-            if not self.keep_text:
-                record.text = ""
-                record.document = _EMPTY_DOCUMENT
+            record = parse_bytes(data, path, keep_text=self.keep_text)
             self._remember(path, stamp, now_ns)
         if known is not None and self._digests.get(path) == digest:
             return
@@ -355,6 +355,8 @@ class BoxScanner:
                 yield p, _read(p)
             return
         if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor  # only boxes on shares use it
+
             self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="ccr-read")
         batches = (paths[i : i + READ_BATCH] for i in range(0, len(paths), READ_BATCH))
         pending: deque[tuple[list[str], Future[list[_Read]]]] = deque()
@@ -403,8 +405,3 @@ def is_network_path(path: str | os.PathLike[str]) -> bool:
         if inside and len(point) >= len(best):
             best, fstype = point, fields[2]
     return fstype in _NETWORK_FS or fstype == "fuse" or fstype.startswith("fuse.")
-
-
-# A table's slim records share one empty document: nothing mutates a scanned record's
-# document (the detail view reads the file again, with keep_text).
-_EMPTY_DOCUMENT = CcrDocument()

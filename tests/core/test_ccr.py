@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 from ccrgui.core.ccr import (
     HEADER,
     CcrDocument,
+    CcrRecord,
     Section,
+    _plain_record,
     new_request,
     parse_bytes,
     parse_file,
@@ -517,3 +519,175 @@ def test_usual_dates_and_their_near_misses(value: str) -> None:
     from ccrgui.core.ccr import _parse_date
 
     assert _parse_date(value) == _reference_date(value)
+
+
+# --------------------------------------------------------------------------- list records
+# A list or table asks for records without text (keep_text=False); plain files then go
+# through a regex reader instead of the line parser. It must give exactly the same record.
+
+_BLANKS = st.sampled_from(["", " ", "\t", "  ", " \t "])
+_KNOWN_SECTIONS = [HEADER, "IP Address ", "Request Processing", "Resource Names ", "IDENT"]
+_KNOWN_KEYS = [
+    "Machine Name",
+    "Domain",
+    "Forced CCR",
+    "Client Type",
+    "Initial Request Date",
+    "IP Address 1",
+    "IP Address 12",
+    "IP Address",
+    "IPAddress 2",
+    "Latest Processing Attempt",
+    "Last Error Code",
+    "Number of Processing Attempts",
+    "Error Event Created",
+    "Machine  Name",
+    "Machine NameX",
+]
+_KNOWN_VALUES = [
+    "",
+    "PC-001",
+    "11/28/2026 13:45:07",
+    "02/30/2026 10:00:00",
+    "11/28/2026",
+    "5",
+    "-2147024891",
+    "0x80070005",
+    "-1",
+    "TRUE",
+    "no",
+    "10.0.0.1",
+    "a = b",
+    "[x]",
+    ";",
+]
+_PLAIN_TEXT = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=12)
+
+
+@st.composite
+def _cased(draw: st.DrawFn, choices: list[str]) -> str:
+    """One of ``choices`` or a plain string, letters in random case."""
+    word = draw(st.one_of(st.sampled_from(choices), _PLAIN_TEXT))
+    flips = draw(st.lists(st.booleans(), min_size=len(word), max_size=len(word)))
+    return "".join(c.swapcase() if f else c for c, f in zip(word, flips, strict=True))
+
+
+@st.composite
+def _ccr_lines(draw: st.DrawFn) -> str:
+    kind = draw(st.sampled_from(["section", "entry", "entry", "entry", "comment", "other"]))
+    left, right = draw(_BLANKS), draw(_BLANKS)
+    if kind == "section":
+        inner = draw(_BLANKS) + draw(_cased(_KNOWN_SECTIONS)) + draw(_BLANKS)
+        return f"{left}[{inner}]{right}"
+    if kind == "entry":
+        key, value = draw(_cased(_KNOWN_KEYS)), draw(_cased(_KNOWN_VALUES))
+        return f"{left}{key}{draw(_BLANKS)}={draw(_BLANKS)}{value}{right}"
+    if kind == "comment":
+        return f"{left};{draw(_cased(_KNOWN_KEYS))}=x"
+    return draw(_PLAIN_TEXT)
+
+
+@st.composite
+def _ccr_texts(draw: st.DrawFn) -> str:
+    lines = draw(st.lists(_ccr_lines(), max_size=25))
+    ends = draw(st.lists(st.sampled_from(["\r\n", "\n", "\r"]), min_size=len(lines)))
+    if draw(st.booleans()):  # one line end for the whole file, as real files have
+        ends = [ends[0] if ends else "\r\n"] * len(lines)
+    return "".join(line + end for line, end in zip(lines, ends, strict=False))
+
+
+def _without_text(data: bytes) -> CcrRecord:
+    """The reference: the line parser's record, its text and document dropped."""
+    rec = parse_bytes(data, "x.ccr")
+    rec.text, rec.document = "", CcrDocument()
+    return rec
+
+
+@given(_ccr_texts())
+@settings(max_examples=1500, deadline=None)
+def test_list_records_of_plain_files_equal_the_line_parsers(text: str) -> None:
+    data = text.encode("ascii")
+    assert parse_bytes(data, "x.ccr", keep_text=False) == _without_text(data)
+    if text.strip(" \t\r\n"):  # what parse_bytes hands the regex reader
+        assert _plain_record(text, "x.ccr", "ascii") == _without_text(data)
+
+
+@given(
+    _ccr_texts(),
+    st.sampled_from(["\x0c", "\x1f", "\x85", "\xa0", "\u0131", "\u212a", "\u017f", "\xdf"]),
+    st.integers(min_value=0),
+    st.sampled_from(["utf-8", "utf-16", "cp1252"]),
+)
+@settings(max_examples=500, deadline=None)
+def test_list_records_of_other_files_equal_the_line_parsers(
+    text: str, odd: str, where: int, encoding: str
+) -> None:
+    """Control characters, non-ASCII blanks and letters whose case folds to ASCII (the
+    dotless i, the Kelvin sign, the long s, the sharp s) take the line parser."""
+    at = where % (len(text) + 1)
+    data = (text[:at] + odd + text[at:]).encode(encoding, errors="replace")
+    assert parse_bytes(data, "x.ccr", keep_text=False) == _without_text(data)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        FULL,
+        FULL.replace("\r\n", "\n"),
+        FULL.replace("\r\n", "\r"),
+        "[nt client configuration request ]\n MACHINE NAME = pc1 \n machine name=pc2\n",
+        "Machine Name=before\n[IP Address ]\nIP Address 1=10.0.0.1\n[NT Client Configuration"
+        " Request]\nDomain=X\n[ip address]\nip address 2=10.0.0.1\nIP Address 3= 10.0.0.2",
+        "[Request Processing]\nLast Error Code=5\n[NT Client Configuration Request]\n"
+        "[Request Processing]\nLast Error Code=6\nNumber of Processing Attempts=-1\n",
+        "[NT Client Configuration Request] ;x\nMachine Name=pc\n",
+        "[NT Client Configuration Request]\n;Machine Name=pc\n  ;Machine Name=pc\n",
+    ],
+)
+def test_list_records_of_tricky_plain_files(text: str) -> None:
+    data = text.encode("ascii")
+    assert parse_bytes(data, "x.ccr", keep_text=False) == _without_text(data)
+
+
+def test_list_records_share_one_empty_document_and_keep_no_text() -> None:
+    a = parse_bytes(FULL.encode(), "a.ccr", keep_text=False)
+    b = parse_bytes(b"\xff\xfe" + FULL.encode("utf-16-le"), "b.ccr", keep_text=False)
+    c = parse_bytes(b"\x00\x01binary", "c.ccr", keep_text=False)
+    assert (a.text, b.text, c.text) == ("", "", "")
+    assert a.document is b.document is c.document
+    assert a.document.sections == []
+    assert a.machine_name == b.machine_name == "Computer001"
+    assert c.problem == "binary file, not a CCR"
+
+
+_ANY_TEXT = st.one_of(st.none(), st.text(max_size=30))
+_ANY_DATE = st.one_of(st.none(), st.datetimes(min_value=datetime(1, 1, 1)))
+_ANY_INT = st.one_of(st.none(), st.integers(min_value=-(2**40), max_value=2**40))
+
+
+@given(
+    st.builds(
+        CcrRecord,
+        file=st.text(max_size=40),
+        machine_name=_ANY_TEXT,
+        domain=_ANY_TEXT,
+        ip_addresses=st.lists(st.text(max_size=15), max_size=3),
+        forced=st.one_of(st.none(), st.booleans()),
+        client_type=_ANY_INT,
+        initial_request_date=_ANY_DATE,
+        latest_processing_attempt=_ANY_DATE,
+        error_event_created=_ANY_DATE,
+        attempts=_ANY_INT,
+        last_error_code=st.one_of(st.none(), st.integers(0, 0xFFFFFFFF), st.sampled_from([5, 53])),
+        problem=_ANY_TEXT,
+    )
+)
+@settings(max_examples=500, deadline=None)
+def test_json_text_is_exactly_json_dumps_of_the_record(rec: CcrRecord) -> None:
+    assert rec.to_json_text() == json.dumps(rec.to_json())
+
+
+def test_json_text_of_every_sample(samples: Path) -> None:
+    for path in samples.glob("*.ccr"):
+        rec = parse_file(path)
+        assert rec.to_json_text() == json.dumps(rec.to_json()), path.name
