@@ -3,6 +3,10 @@ imports Qt. The exit codes are :data:`EXIT_CODES_HELP` (also printed by ``ccr --
 
 Why this module is long: it is the whole command line (one subcommand each), and each
 is a few lines of argparse over core.
+
+Each command imports the parts of core it uses when it runs: the start of the process is
+a good part of a short command's time, and ``ccr list`` has no use for the modules that
+write into inboxes, read ccm.log or simulate a site server.
 """
 
 from __future__ import annotations
@@ -19,33 +23,19 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from . import __version__
-from .core.ccmlog import LogEntry
-from .core.ccr import MAX_FILE_BYTES, CcrRecord, parse_bytes
-from .core.config import Config, ConfigError, SiteEntry, load_config
-from .core.csvexport import write_csv_to
-from .core.errors import describe, display_code, format_code, normalize_code
-from .core.machinelog import MachineLog, group_attempts
-from .core.queue import (
-    MAX_LIST_BYTES,
-    BatchInvalid,
-    QueueStatus,
-    decode_name_list,
-    queue_requests,
-    read_name_file,
-    read_name_list,
-)
-from .core.reach import RPC_PORT, SMB_PORT, check_machines
-from .core.readfile import read_regular_file
-from .core.resolve import resolve_site, site_ccm_log
-from .core.resubmit import ResubmitMode, ResubmitStatus, resubmit, select_by_machine
-from .core.scan import expiring_within, read_box, with_error
-from .core.simulator import SimOutcome
-from .core.site import SiteError
 from .core.textsafe import escape_control, shorten
 from .core.when import date_text
+
+if TYPE_CHECKING:
+    from .core.ccmlog import LogEntry
+    from .core.ccr import CcrRecord
+    from .core.config import Config, SiteEntry
+    from .core.machinelog import MachineLog
+    from .core.simulator import SimOutcome
+    from .core.site import Site
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 COLUMN_MAX = 40  # characters a table column shows of one value (a 1 MB name: not 1 MB wide)
@@ -97,6 +87,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from .core.queue import BatchInvalid, QueueStatus, queue_requests
+
     names = list(args.names)
     if args.from_file:
         names += _read_names_file(args.from_file)
@@ -121,6 +113,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 def _read_names_file(source: str) -> list[str]:
     """Names from a list file (or stdin): UTF-8 or Notepad's "Unicode" (UTF-16), as the
     app's import reads them; a stray undecodable byte is a bad name, not a crash."""
+    from .core.queue import MAX_LIST_BYTES, decode_name_list, read_name_file, read_name_list
+
     try:
         if source == "-":
             data = sys.stdin.buffer.read(MAX_LIST_BYTES + 1)
@@ -137,6 +131,9 @@ def _read_names_file(source: str) -> list[str]:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from .core.ccr import MAX_FILE_BYTES, parse_bytes
+    from .core.readfile import read_regular_file
+
     records: list[CcrRecord] = []
     failed = False
     for f in args.files:
@@ -167,6 +164,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _print_record(r: CcrRecord, out: TextIO) -> None:
+    from .core.errors import describe, display_code
+
     def line(label: str, value: object) -> None:
         if value not in (None, "", []):
             out.write(f"{label:<20} {_t(value)}\n")
@@ -193,6 +192,8 @@ def _print_record(r: CcrRecord, out: TextIO) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from .core.scan import expiring_within, read_box, with_error
+
     code = None if args.error is None else _parse_error_code(args.error)
     site = _site(args.site)
     box = site.box(args.box)
@@ -206,9 +207,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         records = expiring_within(records, args.expiring)
     if args.format == "json":  # one record per line: grep-able, and 5x faster than indent=2
         # ensure_ascii: exact, and an undecodable byte stays a \udcNN escape (lossless)
-        lines = ",\n".join("  " + json.dumps(r.to_json()) for r in records)
+        lines = ",\n".join("  " + r.to_json_text() for r in records)
         sys.stdout.write(f"[\n{lines}\n]\n" if records else "[]\n")
     elif args.format == "csv":  # the app's export layout (core.csvexport), formulas defused
+        from .core.csvexport import write_csv_to
+
         write_csv_to(sys.stdout, records, newline="\n")
     else:
         _print_table(records, sys.stdout)
@@ -216,6 +219,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _print_table(records: list[CcrRecord], out: TextIO) -> None:
+    from .core.errors import format_code
+
     header = ("MACHINE", "ATTEMPTS", "LAST ERROR", "EXPIRES", "FILE")
     rows = []
     for r in records:
@@ -239,6 +244,10 @@ def _print_table(records: list[CcrRecord], out: TextIO) -> None:
 
 def cmd_resubmit(args: argparse.Namespace) -> int:
     """Move retry-box requests back into ccr.box (see core.resubmit for the rules)."""
+    from .core.errors import format_code
+    from .core.resubmit import ResubmitMode, ResubmitStatus, resubmit, select_by_machine
+    from .core.scan import read_box, with_error
+
     code = None
     if args.error is not None:
         code = _parse_error_code(args.error)
@@ -301,6 +310,9 @@ def cmd_resubmit(args: argparse.Namespace) -> int:
 
 def cmd_log(args: argparse.Namespace) -> int:
     """One machine's entries in the site server's ccm.log (ccm.lo_ first)."""
+    from .core.machinelog import MachineLog
+    from .core.resolve import site_ccm_log
+
     if args.follow and args.format != "text":
         raise CliError("--follow prints text; leave out --format json", EXIT_USAGE)
     log = Path(args.log) if args.log else site_ccm_log(_site(args.site))
@@ -358,6 +370,8 @@ def _follow_log(reader: MachineLog, log: Path) -> NoReturn:
 
 
 def _print_entry(entry: LogEntry, out: TextIO) -> None:
+    from .core.errors import display_code
+
     when = entry.time.isoformat(sep=" ", timespec="milliseconds") if entry.time else "?"
     lead = f"{when}  {entry.thread:>6}  "
     lines = entry.message.split("\n")
@@ -370,6 +384,9 @@ def _print_entry(entry: LogEntry, out: TextIO) -> None:
 
 
 def _print_attempts(entries: list[LogEntry], out: TextIO) -> None:
+    from .core.errors import describe, display_code
+    from .core.machinelog import group_attempts
+
     attempts = group_attempts(entries)
     out.write(f"\n{len(attempts)} attempt(s):\n")
     for a in attempts:
@@ -382,6 +399,8 @@ def _print_attempts(entries: list[LogEntry], out: TextIO) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Resolve each name and connect to SMB and RPC; exit 0 only when all answer."""
+    from .core.reach import RPC_PORT, SMB_PORT, check_machines
+
     if args.all and args.names:
         raise CliError("give machine names or --all, not both", EXIT_USAGE)
     if args.all and not args.site:
@@ -401,7 +420,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print("ccr: no machine in the retry box to check", file=sys.stderr)
                 return EXIT_OK
         last_errors = _last_errors(records, names)
-    ports = (args.smb_port, args.rpc_port)
+    ports = (args.smb_port or SMB_PORT, args.rpc_port or RPC_PORT)  # 0 is refused
     results = check_machines(names, ports=ports, timeout=args.timeout)
     if args.format == "json":
         json.dump([r.to_json(last_errors.get(r.machine)) for r in results], sys.stdout, indent=2)
@@ -421,6 +440,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _retry_records(site_arg: str) -> list[CcrRecord]:
+    from .core.scan import read_box
+
     site = _site(site_arg)
     try:
         return read_box(site.retry, keep_text=False)
@@ -430,6 +451,8 @@ def _retry_records(site_arg: str) -> list[CcrRecord]:
 
 def _last_errors(records: list[CcrRecord], names: Sequence[str]) -> dict[str, int | None]:
     """Each name's last error in the retry box (its latest request), for advice."""
+    from .core.resubmit import select_by_machine
+
     found: dict[str, int | None] = {}
     for name in names:
         mine = select_by_machine(records, name)
@@ -455,6 +478,8 @@ def _port(text: str) -> int:
 
 
 def _parse_error_code(text: str) -> int:
+    from .core.errors import normalize_code
+
     raw = text.strip()
     try:
         value = int(raw, 16) if raw.lower().startswith(("0x", "-0x")) else int(raw, 10)
@@ -480,6 +505,8 @@ def _hours(text: str) -> float:
 
 
 def _always_install() -> bool:
+    from .core.config import ConfigError
+
     try:
         return _settings().always_install
     except ConfigError:
@@ -587,6 +614,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def _configured_site(name: str) -> SiteEntry | None:
+    from .core.config import ConfigError
+
     try:
         return _settings().find_site(name)
     except ConfigError:
@@ -604,6 +633,8 @@ def _refuse_network(given: str, why: str | None) -> None:
 
 
 def _simulated(o: SimOutcome) -> str:
+    from .core.errors import describe
+
     when = f"{datetime.now():%H:%M:%S}"
     if o.status == "bad request":
         return f"{when}  bad request  {o.file}  {o.detail} -> {o.path}"
@@ -695,6 +726,8 @@ _warned_settings = False
 def _settings() -> Config:
     """The settings; what is wrong with a damaged settings file is said once per run."""
     global _warned_settings
+    from .core.config import load_config
+
     cfg = load_config()
     if not _warned_settings:
         _warned_settings = True
@@ -703,7 +736,11 @@ def _settings() -> Config:
     return cfg
 
 
-def _site(arg: str | None):  # type: ignore[no-untyped-def]
+def _site(arg: str | None) -> Site:
+    from .core.config import ConfigError
+    from .core.resolve import resolve_site
+    from .core.site import SiteError
+
     _settings()  # a damaged settings file: say so, then go on with the defaults
     try:
         return resolve_site(arg)
@@ -879,8 +916,8 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         help="text: a line and advice per machine; json: one object per machine",
     )
-    ck.add_argument("--smb-port", type=_port, default=SMB_PORT, metavar="PORT", help="default 445")
-    ck.add_argument("--rpc-port", type=_port, default=RPC_PORT, metavar="PORT", help="default 135")
+    ck.add_argument("--smb-port", type=_port, metavar="PORT", help="default 445")
+    ck.add_argument("--rpc-port", type=_port, metavar="PORT", help="default 135")
     ck.set_defaults(func=cmd_check)
 
     reg = sub.add_parser("register-filetype", help="make ccrgui open .ccr files (this user)")

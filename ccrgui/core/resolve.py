@@ -7,9 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .ccmlog import LOG_NAME, default_log_path, find_file
 from .config import Config, load_config
-from .sandbox import ensure_sandbox
 from .site import Site, open_site
 
 __all__ = ["ENV_SITE", "ccm_log_location", "resolve_site", "site_ccm_log"]
@@ -31,6 +29,8 @@ def resolve_site(arg: str | None = None, cfg: Config | None = None) -> Site:
     entry = cfg.default_entry()
     if entry is not None:
         return open_site(entry.root, entry.name)
+    from .sandbox import ensure_sandbox  # writes sample files: not needed for a named site
+
     return ensure_sandbox()
 
 
@@ -43,6 +43,8 @@ def site_ccm_log(site: Site, cfg: Config | None = None) -> Path:
 def ccm_log_location(inbox_root: Path, site_name: str, cfg: Config | None = None) -> Path:
     """:func:`site_ccm_log` for a site known by its inbox root and name. Touches the disk
     (case-insensitive lookups): call it off the GUI thread."""
+    from .ccmlog import LOG_NAME, default_log_path, find_file  # not needed to open a site
+
     cfg = cfg if cfg is not None else _maybe_config()
     entry = cfg.find_site(site_name) if cfg and site_name else None
     if entry is not None and entry.ccm_log and _same_root(entry.root, inbox_root):

@@ -452,3 +452,29 @@ def test_new_from_stdin_with_bytes_that_are_not_utf8(site: Path) -> None:
     assert done.returncode == 2
     assert b"Traceback" not in done.stderr and b"not allowed" in done.stderr
     assert os.listdir(site / "ccr.box") == []
+
+
+def test_list_loads_only_the_modules_it_needs(site: Path) -> None:
+    """A short command's time is mostly the process start: ``ccr list`` must not pull in
+    the inbox writers, ccm.log reading, the simulator or Qt (each command imports its own)."""
+    code = (
+        "import sys; from ccrgui.cli import main;"
+        f"main(['list', '--site', {str(site)!r}, '--format', 'json']);"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stderr.split())
+    assert "ccrgui.core.scanner" in loaded  # it did list the box
+    unwanted = {
+        "ccrgui.core.queue",
+        "ccrgui.core.resubmit",
+        "ccrgui.core.safefs",
+        "ccrgui.core.activity",
+        "ccrgui.core.ccmlog",
+        "ccrgui.core.simulator",
+        "ccrgui.core.reach",
+        "concurrent.futures",
+        "PySide6",
+    }
+    assert loaded & unwanted == set()

@@ -668,7 +668,7 @@ _ANY_INT = st.one_of(st.none(), st.integers(min_value=-(2**40), max_value=2**40)
 @given(
     st.builds(
         CcrRecord,
-        file=st.text(max_size=40),
+        file=st.one_of(st.text(max_size=40), st.just("/box/PC\udcff.ccr")),  # a raw byte
         machine_name=_ANY_TEXT,
         domain=_ANY_TEXT,
         ip_addresses=st.lists(st.text(max_size=15), max_size=3),
