@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -10,9 +9,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFileOpenEvent
 from PySide6.QtWidgets import QApplication, QMainWindow
 
-from ccrgui.core import filetype
 from ccrgui.gui.detail.opener import FileOpener, ccr_paths_from_urls
-from ccrgui.gui.dialogs.file_type import FileTypeButtons
 
 
 def _wait_loaded(qtbot, windows) -> None:
@@ -151,17 +148,3 @@ def test_macos_file_open_event_opens_the_file(qtbot, samples: Path) -> None:
         assert win.view.title.text() == "HR-LAPTOP3"
     finally:
         app.removeEventFilter(opener)
-
-
-def test_settings_buttons_register_and_unregister_the_file_type(qtbot, monkeypatch) -> None:
-    monkeypatch.delenv("XDG_CURRENT_DESKTOP", raising=False)
-    desktop = Path(os.environ["XDG_DATA_HOME"]) / "applications" / filetype.DESKTOP_FILE
-    buttons = FileTypeButtons()
-    qtbot.addWidget(buttons)
-    buttons.register_button.click()
-    qtbot.waitUntil(lambda: buttons.status.text().startswith("Registered"), timeout=10000)
-    assert f"MimeType={filetype.MIME_TYPE};" in desktop.read_text()
-    assert buttons.register_button.isEnabled()
-    buttons.unregister_button.click()
-    qtbot.waitUntil(lambda: buttons.status.text().startswith("Unregistered"), timeout=10000)
-    assert not desktop.exists()
