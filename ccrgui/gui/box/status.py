@@ -11,7 +11,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QW
 
 from ...core.scanner import BoxUnreachable
 
-__all__ = ["OfflineBanner", "StatusLine"]
+__all__ = ["Note", "OfflineBanner", "StatusLine"]
+
+_NOTE_STYLE = (
+    "QLabel {{ background: {bg}; color: {fg}; border: 1px solid {border}; "
+    "border-radius: 4px; padding: 6px; }}"
+)
 
 
 class OfflineBanner(QLabel):
@@ -48,6 +53,25 @@ class OfflineBanner(QLabel):
             f"Offline — {offline.message} {kept} Trying again every {poll_seconds:g} s (F5: now)."
         )
         self.show()
+
+
+class Note(QLabel):
+    """A coloured note above the table, shown while it has something to say."""
+
+    def __init__(
+        self, name: str, colours: tuple[str, str, str], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setWordWrap(True)
+        bg, fg, border = colours
+        self.setStyleSheet(_NOTE_STYLE.format(bg=bg, fg=fg, border=border))
+        self.hide()
+
+    def say(self, text: str) -> None:
+        """Show ``text``; "" hides the note."""
+        self.setText(text)
+        self.setVisible(bool(text))
 
 
 class StatusLine(QWidget):

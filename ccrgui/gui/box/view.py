@@ -4,6 +4,10 @@
 filter field (as you type), an error filter, the summary strip, an offline banner,
 progress while a big folder loads, and a context menu. It offers signals and actions;
 the main window connects them (see :mod:`ccrgui.gui.main_window`).
+
+Why this module is long: it assembles the room's parts (filter bar, notes, summary
+strip, table, status line, row actions, export) and connects them to each other; what
+each part does is in its own module.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -28,25 +32,21 @@ from ...core.ccr import CcrRecord
 from ...core.pending import pile_up_warning
 from ...core.reach import Reachability
 from ...core.site import BoxKind, Site
-from ..desktop import show_in_folder
 from .columns import COL_REACHABLE, PROBLEM, error_label
 from .export import CsvExporter
 from .filter_bar import FilterBar
 from .loader import BoxLoader
 from .model import BoxTableModel
 from .proxy import BoxFilterProxy
+from .row_actions import RowActions
 from .rows import RowOutcome
-from .status import OfflineBanner, StatusLine
+from .status import Note, OfflineBanner, StatusLine
 from .summary import SummaryStrip
 from .table import BoxTable
 
 __all__ = ["BoxView"]
 
 MAX_DETAIL_WINDOWS = 10  # opening more at once is never what a double-click meant
-_NOTE_STYLE = (
-    "QLabel {{ background: {bg}; color: {fg}; border: 1px solid {border}; "
-    "border-radius: 4px; padding: 6px; }}"
-)
 EXPORT_DIR_KEY = "boxview/export_dir"
 
 
@@ -83,7 +83,6 @@ class BoxView(QWidget):
         self.proxy = BoxFilterProxy(self.model, self)
         self.poll_seconds = float(poll_seconds)
         self.loader = BoxLoader(self.model, self, poll_seconds=poll_seconds, watch=watch)
-        self._extra_actions: list[QAction] = []
         self._build()
         self._connect()
         self._update_status()
@@ -109,18 +108,10 @@ class BoxView(QWidget):
 
         self.offline_banner = OfflineBanner()
         # what the last resubmit or undo did: its rows left this table, so say it here
-        self.recent = QLabel()
-        self.recent.setObjectName("recentActions")
-        self.recent.setWordWrap(True)
+        self.recent = Note("recentActions", ("#e8f5e9", "#1b5e20", "#a5d6a7"))
         self.recent.setTextFormat(Qt.TextFormat.RichText)
-        self.recent.setStyleSheet(_NOTE_STYLE.format(bg="#e8f5e9", fg="#1b5e20", border="#a5d6a7"))
         self.recent.linkActivated.connect(self._recent_link)
-        self.recent.hide()
-        self.pile_up = QLabel()
-        self.pile_up.setObjectName("pileUpWarning")
-        self.pile_up.setWordWrap(True)
-        self.pile_up.setStyleSheet(_NOTE_STYLE.format(bg="#fff4e5", fg="#8a5a00", border="#ffcc80"))
-        self.pile_up.hide()
+        self.pile_up = Note("pileUpWarning", ("#fff4e5", "#8a5a00", "#ffcc80"))
         self.summary = SummaryStrip()
         self.table = BoxTable()
         self.table.setModel(self.proxy)
@@ -150,21 +141,18 @@ class BoxView(QWidget):
         layout.addWidget(self.table_stack, 1)
         layout.addWidget(self.status_line)
 
-        self.act_details = QAction("Open details", self)
-        self.act_details.setShortcut(QKeySequence(Qt.Key.Key_Return))
-        self.act_details.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.act_details.triggered.connect(self.open_selected)
-        self.act_copy = QAction("Copy machine names", self)
-        self.act_copy.setShortcut(QKeySequence.StandardKey.Copy)
-        self.act_copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.act_copy.triggered.connect(self.copy_names)
+        self.row_actions = RowActions(
+            self,
+            selected=self.selected_records,
+            box=self._current_box,
+            details=self.open_selected,
+            export=self.export_dialog,
+        )
+        ra = self.row_actions
+        self.act_details, self.act_copy = ra.act_details, ra.act_copy
+        self.act_copy_paths, self.act_folder = ra.act_copy_paths, ra.act_folder
+        self.act_export = ra.act_export
         self.table.addAction(self.act_copy)
-        self.act_copy_paths = QAction("Copy file paths", self)
-        self.act_copy_paths.triggered.connect(self.copy_paths)
-        self.act_folder = QAction("Open containing folder", self)
-        self.act_folder.triggered.connect(self.open_folder)
-        self.act_export = QAction("Export selection to CSV…", self)
-        self.act_export.triggered.connect(self.export_dialog)
         self.exporter = CsvExporter(self)
         self.exporter.status.connect(self._exported)
         self._counts_timer = QTimer(self)
@@ -270,6 +258,9 @@ class BoxView(QWidget):
     def box(self) -> Path | None:
         return self.loader.box
 
+    def _current_box(self) -> Path | None:
+        return self.loader.box
+
     def set_poll_seconds(self, seconds: float) -> None:
         """Read the box every ``seconds`` (Settings' refresh interval)."""
         self.poll_seconds = float(seconds)
@@ -331,8 +322,7 @@ class BoxView(QWidget):
     def show_recent(self, text: str) -> None:
         """Say what the last resubmit or undo did (rich text; a link "pending" shows the
         pending box, "retry" the retry box); "" hides it."""
-        self.recent.setText(text)
-        self.recent.setVisible(bool(text))
+        self.recent.say(text)
 
     def _recent_link(self, link: str) -> None:
         if link in (BoxKind.RETRY, BoxKind.PENDING):
@@ -347,7 +337,7 @@ class BoxView(QWidget):
 
     def add_context_action(self, action: QAction) -> None:
         """Add an action to the table's context menu (after the built-in ones)."""
-        self._extra_actions.append(action)
+        self.row_actions.extra.append(action)
 
     def select_files(self, files: Sequence[str]) -> None:
         """Select the rows showing ``files`` (CcrRecord.file values)."""
@@ -399,8 +389,7 @@ class BoxView(QWidget):
             model = self.model
             now = self._clock()
             text = pile_up_warning((model.queued_at(r) for r in model.store.rows), now)
-        self.pile_up.setText(text)
-        self.pile_up.setVisible(bool(text))
+        self.pile_up.say(text)
 
     def _counts_after_pass(self) -> None:
         """Counts that changed are shown as soon as a pass is complete (not 150 ms later);
@@ -437,47 +426,13 @@ class BoxView(QWidget):
         if chosen:
             self.details_requested.emit(chosen)
 
-    def copy_names(self) -> None:
-        names = [r.machine_label for r in self.selected_records()]
-        if names:
-            QGuiApplication.clipboard().setText("\n".join(names))
-
-    def copy_paths(self) -> None:
-        paths = [r.file for r in self.selected_records()]
-        if paths:
-            QGuiApplication.clipboard().setText("\n".join(paths))
-
-    def open_folder(self) -> None:
-        """Show the selected file in the file manager (the box folder)."""
-        chosen = self.selected_records()
-        if chosen:
-            show_in_folder(chosen[0].file)
-        elif self.box is not None:
-            show_in_folder(self.box / "x.ccr")
-
     def _context_menu(self, pos: QPoint) -> None:
         menu = self.context_menu()
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def context_menu(self) -> QMenu:
         """The table's context menu for the current selection."""
-        menu = QMenu(self)
-        menu.setObjectName("boxContextMenu")
-        has = bool(self.table.selectionModel().selectedRows())
-        for act in (self.act_details, self.act_copy, self.act_copy_paths, self.act_folder):
-            act.setEnabled(has or act is self.act_folder)
-            menu.addAction(act)
-        menu.addSeparator()
-        self.act_export.setText(
-            "Export selection to CSV…" if has else "Export visible rows to CSV…"
-        )
-        menu.addAction(self.act_export)
-        if self._extra_actions:
-            menu.addSeparator()
-            for act in self._extra_actions:
-                menu.addAction(act)
-        self._menu = menu
-        return menu
+        return self.row_actions.context_menu(bool(self.table.selectionModel().selectedRows()))
 
     # ------------------------------------------------------------------ export
     def export_dialog(self) -> QFileDialog:

@@ -351,7 +351,7 @@ def _menu(qtbot: QtBot, view: BoxView, machine: str | None) -> QMenu:
         QContextMenuEvent.Reason.Mouse, pos, view.table.viewport().mapToGlobal(pos)
     )
     QApplication.sendEvent(view.table.viewport(), event)
-    menu = view._menu
+    menu = view.row_actions.menu
     qtbot.waitUntil(menu.isVisible)
     return menu
 
