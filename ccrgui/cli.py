@@ -838,13 +838,25 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--no-force", action="store_true", help="with --new: no Forced CCR=TRUE")
     r.set_defaults(func=cmd_resubmit)
 
+    from .core.simrules import DEFAULT_RULES_TEXT
+
+    rules = "".join(f"  {line}\n" for line in DEFAULT_RULES_TEXT.splitlines()[1:])
     sim = sub.add_parser(
         "simulate",
         help="run a simulated site server on the sandbox (or a local test site)",
         description="Play the site server's Client Configuration Manager: pick up requests "
         "from ccr.box, install or fail them by the rules, keep ccrretry.box and ccm.log as "
         "the real one does. Runs until Ctrl+C unless --once or --advance is given. Local "
-        "folders only: UNC paths, URLs and network file systems are refused.",
+        "folders only: UNC paths, URLs, network file systems and a real site server's "
+        "inboxes folder are refused.",
+        epilog="exit codes:\n"
+        "  0    done, or stopped with Ctrl+C (the request in hand was finished)\n"
+        "  1    the site cannot be used or another simulated server holds it, or a\n"
+        "       request met an I/O error (it stays where it was)\n"
+        "  2    usage error, a refused location or a bad rules file\n\n"
+        "built-in rules (the first WORD the machine name contains decides; a --rules\n"
+        "FILE has the same form):\n" + rules,
+        formatter_class=_HelpFormatter,
     )
     sim.add_argument("--site", help="a local site inbox folder or site name (default: sandbox)")
     sim.add_argument(

@@ -280,3 +280,10 @@ def test_refuses_a_configured_site_on_a_share_by_its_name(site: Path) -> None:
     done = ccr("simulate", "--site", "ABC", "--once")
     assert done.returncode == 2
     assert "refusing to simulate a site server on ABC: it is a UNC path" in done.stderr
+
+
+def test_help_shows_the_built_in_rules_and_exit_codes() -> None:
+    done = ccr("simulate", "--help")
+    assert done.returncode == 0
+    assert "RPC     0x800706BA" in done.stdout and "FLAKY   53 once" in done.stdout
+    assert "0    done, or stopped with Ctrl+C" in done.stdout
