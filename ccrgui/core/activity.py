@@ -37,7 +37,8 @@ import logging
 import os
 import stat
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -45,6 +46,11 @@ from types import TracebackType
 from typing import Any
 
 from . import paths
+
+try:
+    import fcntl
+except ImportError:  # Windows: appends there go through FILE_APPEND_DATA handles
+    fcntl = None  # type: ignore[assignment]
 from .readfile import NotARegularFile, open_regular
 from .site import Site
 
@@ -204,10 +210,11 @@ class ActivityLog:
         # a lone surrogate (an undecodable byte of a file name) becomes its JSON escape
         data = line.encode("utf-8", "backslashreplace")
         try:
-            if self._cut or (self._first and not _ends_with_newline(fd)):
-                data = b"\n" + data  # never glue this entry to a half line
-            self._first = False
-            written = os.write(fd, data)
+            with _append_lock(fd):
+                if self._cut or (self._first and not _ends_with_newline(fd)):
+                    data = b"\n" + data  # never glue this entry to a half line
+                self._first = False
+                written = os.write(fd, data)
             self._cut = written != len(data)
             if self._cut:
                 raise OSError(0, "short write (disk full?)")
@@ -240,6 +247,25 @@ def _open_append(path: Path) -> int:
         os.close(fd)
         raise NotARegularFile(errno.EINVAL, "not a regular file", str(path))
     return fd
+
+
+@contextmanager
+def _append_lock(fd: int) -> Iterator[None]:
+    """Writers of this log take turns (an advisory lock on POSIX): a concurrent append that
+    spans a page boundary is visible half done to a reader of the last byte, which would
+    then start a needless fresh line. Where there is no flock, appends go on unlocked."""
+    if fcntl is None:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError:
+        yield  # a file system without locks: the check is then only a best effort
+        return
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def _ends_with_newline(fd: int) -> bool:
