@@ -15,6 +15,7 @@ from pathlib import Path
 import shiboken6
 from PySide6.QtCore import (
     Q_ARG,
+    QCoreApplication,
     QFileSystemWatcher,
     QMetaObject,
     QObject,
@@ -48,6 +49,22 @@ class _Watcher(QObject):
         # addPath is False when it cannot watch: polling still runs
         self.watching.emit(path if path and self._fsw.addPath(path) else "")
 
+    @Slot()
+    def retire(self) -> None:
+        """Stop watching and hand this object back to the GUI thread to be deleted there.
+
+        Runs on the watcher thread inside Python, so the GIL is held while the
+        QFileSystemWatcher is destroyed. A plain ``deleteLater`` ran the destructor from the
+        event loop without the GIL: ``~QObject`` locks Qt's signal-slot mutex, then asks
+        Python for overrides and waits for the GIL, while the GUI thread, holding the GIL,
+        waits for that mutex in ``connect`` (seen as a hung test run)."""
+        if self._fsw is not None:
+            fsw, self._fsw = self._fsw, None
+            shiboken6.delete(fsw)
+        app = QCoreApplication.instance()
+        if app is not None:
+            self.moveToThread(app.thread())
+
     def _changed(self, path: str) -> None:
         assert self._fsw is not None
         if path not in self._fsw.directories():
@@ -77,15 +94,24 @@ def _stop_watcher_thread() -> None:
         _thread = None
 
 
-# A watcher is deleted on its own thread (deleteLater, after its handle disconnected
-# from it), while its Python wrapper stays here until the GUI thread sees the C++ object
-# gone: the wrapper of a Python-made QObject must not be freed on another thread.
+# A stopped watcher retires on its own thread (its file watcher destroyed there, with the
+# GIL held), moves itself to the GUI thread and waits here to be deleted on the GUI thread.
 _retired: list[_Watcher] = []
 
 
 def _prune_retired() -> None:
-    """Drop the wrappers of watchers already deleted (on the GUI thread)."""
-    _retired[:] = [w for w in _retired if shiboken6.isValid(w)]
+    """Delete, on the GUI thread, the retired watchers that are back on it."""
+    app = QCoreApplication.instance()
+    gui = app.thread() if app is not None else None
+    keep: list[_Watcher] = []
+    for w in _retired:
+        if not shiboken6.isValid(w):
+            continue
+        if gui is not None and w.thread() is gui:
+            shiboken6.delete(w)
+        else:
+            keep.append(w)
+    _retired[:] = keep
 
 
 class WatchHandle(QObject):
@@ -134,5 +160,7 @@ class WatchHandle(QObject):
         self.watcher.changed.disconnect(self._changed)
         self.watcher.watching.disconnect(self._watching)
         if shiboken6.isValid(self.watcher):
-            self.watcher.deleteLater()  # runs on the watcher thread, after queued requests
+            # after the queued watch requests; deleted on the GUI thread by a later prune
+            QMetaObject.invokeMethod(self.watcher, "retire", Qt.ConnectionType.QueuedConnection)
             _retired.append(self.watcher)
+        _prune_retired()
