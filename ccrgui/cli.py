@@ -541,6 +541,7 @@ class _CancelOnInterrupt:
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Play the site server's Client Configuration Manager on a local test site."""
     from .core.mounts import network_location, real_site_inboxes
+    from .core.resolve import site_ccm_log
     from .core.sandbox import ensure_sandbox, reset_demo
     from .core.simrules import DEFAULT_RULES, RulesError, load_rules
     from .core.simulator import SiteBusy, SiteSimulator
@@ -581,7 +582,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         errors += o.status == "error"
         print(_simulated(o), flush=True)
 
-    sim = SiteSimulator(site, rules, hour_seconds=args.hour_seconds)
+    # the trace goes where `ccr log` and the History tab read this site's ccm.log
+    sim = SiteSimulator(site, rules, hour_seconds=args.hour_seconds, log_path=site_ccm_log(site))
     try:
         sim.start()
     except (SiteBusy, OSError) as exc:

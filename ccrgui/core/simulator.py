@@ -42,6 +42,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import ccmtrace
+from .ccmlog import default_log_path
 from .ccr import MAX_FILE_BYTES, RETRY_WINDOW, CcrRecord, parse_bytes, serialize
 from .names import check_machine_name
 from .retryform import DATE, machine_ip, retry_document
@@ -84,8 +85,9 @@ class SimOutcome:
 
 
 def ccm_log_path(site: Site) -> Path:
-    """``<inbox root>/../Logs/ccm.log``."""
-    return site.root.parent / "Logs" / "ccm.log"
+    """``<inbox root>/../Logs/ccm.log``: where a site's ccm.log is when its settings do not
+    say otherwise (``resolve.site_ccm_log`` gives the configured one)."""
+    return default_log_path(site.root)
 
 
 def _now() -> datetime:
