@@ -79,11 +79,12 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "reachable",
         "Reachable",
-        "Whether the machine answered a Check (DNS, SMB 445, RPC 135), and when",
+        "Whether the machine answered a Check (DNS, SMB 445, RPC 135), and when (shown "
+        "once a Check has results)",
         130,
         False,
         BOTH,
-        _R,
+        _NONE,
     ),
     Column(
         "queued",

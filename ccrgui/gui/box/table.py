@@ -18,6 +18,7 @@ from .columns import (
     COL_MACHINE,
     COL_OUTCOME,
     COL_QUEUED,
+    COL_REACHABLE,
     COLUMNS,
     PENDING,
     RETRY,
@@ -51,6 +52,7 @@ class BoxTable(QTableView):
         self._placed: set[int] = set()  # columns brought beside Machine once
         self.kind = RETRY
         self._outcome_visible = False
+        self._reach_visible = False  # a Check gave results in this window
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(500)
@@ -107,13 +109,14 @@ class BoxTable(QTableView):
         menu.popup(self.horizontalHeader().mapToGlobal(pos))
 
     def columns_menu(self) -> QMenu:
-        """Check the columns to show (those of this box; Outcome shows by itself)."""
+        """Check the columns to show (those of this box; Outcome and Reachable show by
+        themselves while there are results)."""
         header = self.horizontalHeader()
         menu = QMenu("Columns", self)
         menu.setObjectName("columnsMenu")
         for i, col in enumerate(COLUMNS):
-            if self.kind not in col.boxes or i == COL_OUTCOME:
-                continue
+            if self.kind not in col.boxes or i in (COL_OUTCOME, COL_REACHABLE):
+                continue  # these show by themselves when there are results
             act = menu.addAction(col.title)
             act.setCheckable(True)
             act.setChecked(not header.isSectionHidden(i))
@@ -129,18 +132,17 @@ class BoxTable(QTableView):
         self._save_timer.start()
 
     def show_column_beside_machine(self, column: int) -> None:
-        """Show ``column`` (Outcome, Reachable) and bring it beside Machine once (from
-        the far end, where it is added), so results show in any window. A column the
-        user placed elsewhere stays where it is."""
+        """Show ``column`` (Outcome, Reachable) and bring it beside Machine once per
+        window, so results show at any width; moved elsewhere after that, it stays."""
         header = self.horizontalHeader()
+        if column == COL_REACHABLE:
+            self._reach_visible = True
         if header.isSectionHidden(column):
             header.setSectionHidden(column, False)
         if column in self._placed:
             return
         self._placed.add(column)
-        at = header.visualIndex(column)
-        if at >= header.count() - 2:  # still where new columns are added
-            header.moveSection(at, header.visualIndex(COL_MACHINE) + 1)
+        header.moveSection(header.visualIndex(column), header.visualIndex(COL_MACHINE) + 1)
 
     def set_outcome_visible(self, visible: bool) -> None:
         """The Outcome column takes room only while a row of this box has an outcome."""
@@ -173,6 +175,8 @@ class BoxTable(QTableView):
             if self.kind not in col.boxes:
                 header.setSectionHidden(i, True)
         header.setSectionHidden(COL_OUTCOME, not self._outcome_visible)
+        # check results last a session: a restored layout has no empty Reachable column
+        header.setSectionHidden(COL_REACHABLE, not self._reach_visible)
         header.blockSignals(False)
         self.setSortingEnabled(True)  # sorts by the (restored) indicator
         self.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())

@@ -23,6 +23,7 @@ from ccrgui.gui.box.columns import (
     COL_MACHINE,
     COL_OUTCOME,
     COL_QUEUED,
+    COL_REACHABLE,
     COL_WAITING,
     COLUMNS,
 )
@@ -157,6 +158,26 @@ def test_outcome_column_takes_room_only_while_a_row_has_an_outcome(
     view.table.save_header()
     again = open_view(qtbot, box)  # another run: no outcomes, no empty column
     assert again.table.horizontalHeader().isSectionHidden(COL_OUTCOME)
+
+
+def test_reachable_column_takes_room_only_once_a_check_has_results(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from ccrgui.core.reach import PortState, Reachability
+
+    box = make_inboxes(tmp_path / "s") / "ccrretry.box"
+    put(box, "PC1")
+    view = open_view(qtbot, box)
+    header = view.table.horizontalHeader()
+    assert header.isSectionHidden(COL_REACHABLE)  # a first launch: no empty column
+    when = datetime.now().astimezone()
+    ports = {445: PortState.OPEN, 135: PortState.OPEN}
+    view.show_reach([Reachability("PC1", when, ["10.1.2.3"], True, "", ports)])
+    assert not header.isSectionHidden(COL_REACHABLE)
+    assert header.visualIndex(COL_REACHABLE) == header.visualIndex(COL_MACHINE) + 1
+    view.table.save_header()
+    again = open_view(qtbot, box)  # another run: results are gone, so is the column
+    assert again.table.horizontalHeader().isSectionHidden(COL_REACHABLE)
 
 
 def test_chips_wrap_inside_the_window_and_keep_their_places(qtbot: QtBot, tmp_path: Path) -> None:
