@@ -47,16 +47,17 @@ _R, _P = frozenset({RETRY}), frozenset({PENDING})
 _NONE: frozenset[str] = frozenset()
 
 # Each box's default columns fit the default window (1200 px) with Machine first, so the
-# table never scrolls sideways on a first launch; the others are a right-click away.
+# table never scrolls sideways on a first launch (with Reachable too, once a Check has
+# results); the others are a right-click away.
 COLUMNS: tuple[Column, ...] = (
     Column("machine", "Machine", "Machine Name in the request", 150),
     Column("domain", "Domain", "Domain recorded by the site server", 70, shown=_NONE),
     Column("ip", "IP", "IP addresses recorded for the machine", 105),
     Column("attempts", "Attempts", "Number of processing attempts so far", 70, True, _R, _R),
     Column(
-        "error", "Last error", "Last error code (hex for HRESULTs) and its name", 190, False, _R, _R
+        "error", "Last error", "Last error code (hex for HRESULTs) and its name", 220, False, _R, _R
     ),
-    Column("meaning", "Meaning", "What the last error means, in words", 210, False, _R, _R),
+    Column("meaning", "Meaning", "What the last error means, in words", 340, False, _R, _R),
     Column("initial", "Initial request", "When the request was first made", 122, False, _R, _NONE),
     Column("latest", "Latest attempt", "When the site server last tried", 122, False, _R, _NONE),
     Column(
