@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 __all__ = ["collect_now", "collect_on_gui_thread"]
 
 INTERVAL_MS = 250
+FIRST_AFTER_MS = 2000  # the first collection: once the window is on screen
 FULL_EVERY = 60.0  # seconds between full collections at the most
 
 _last_full = 0.0
@@ -39,7 +40,9 @@ def collect_on_gui_thread() -> None:
     _timer.setObjectName("ccrgui-gc")
     _timer.setInterval(INTERVAL_MS)
     _timer.timeout.connect(collect_now)
-    _timer.start()
+    # the first collection walks everything the start-up made (20-60 ms here): it is not
+    # needed for the window's first paint, so it waits until the window is up
+    QTimer.singleShot(FIRST_AFTER_MS, _timer.start)
 
 
 def collect_now() -> int:
