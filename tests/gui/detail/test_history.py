@@ -142,5 +142,8 @@ def test_a_big_log_streams_while_the_window_keeps_answering(
     show_tab(qtbot, win)
     timer.stop()
     assert win.history.tree.topLevelItemCount() == 1
-    assert any(text.endswith("%") for text in seen)  # progress while reading
-    assert ticks[0] >= 3  # the GUI thread ran its timers during the read
+    # the GUI thread ran its timers during the read (a read on it would allow none until
+    # the end): progress was seen on a tick, and more than one tick ran; how many depends
+    # on the machine's load, so no more is asked
+    assert any(text.endswith("%") for text in seen)
+    assert ticks[0] >= 2
