@@ -105,6 +105,9 @@ def test_says_why_when_another_server_holds_the_sandbox(qtbot: QtBot, window: Ma
 
 def test_reset_demo_asks_then_refills_the_sandbox(qtbot: QtBot, window: MainWindow) -> None:
     window.queue_names(["MY-OWN-PC"], True)
+    assert window.site is not None
+    mine = window.site.pending / "MY-OWN-PC.ccr"
+    qtbot.waitUntil(mine.exists, timeout=10000)  # queued off the GUI thread
     window.act_reset_demo.trigger()
     box = window.demo_ui.confirm_box
     assert isinstance(box, QMessageBox) and "Replace everything" in box.text()
@@ -116,8 +119,7 @@ def test_reset_demo_asks_then_refills_the_sandbox(qtbot: QtBot, window: MainWind
     assert window.act_reset_demo.isEnabled()
     qtbot.waitUntil(lambda: len(shown(window.box_view)) >= 25, timeout=20000)
     assert "LAB-DENY-02" in shown(window.box_view)
-    assert window.site is not None
-    assert not (window.site.pending / "MY-OWN-PC.ccr").exists()
+    assert not mine.exists()
     assert parse_file(window.site.retry / "HR-OFF-07.ccr").attempts == 167
 
 
