@@ -407,23 +407,55 @@ def record_from_document(file: str, doc: CcrDocument) -> CcrRecord:
     processing = sections.get(_FOLDED_PROCESSING)
     ip_section = sections.get(_FOLDED_IP_SECTION)
     if head is not None:
-        values = _folded_entries(head)
-        rec.machine_name = values.get(_FOLDED_MACHINE) or None
-        rec.domain = values.get(_FOLDED_DOMAIN) or None
-        rec.forced = _parse_bool(values.get(_FOLDED_FORCED))
-        rec.client_type = _parse_int(values.get(_FOLDED_CLIENT_TYPE))
-        rec.initial_request_date = _parse_date(values.get(_FOLDED_INITIAL))
+        get = _folded_entries(head).get
+        _set_head(
+            rec,
+            get(_FOLDED_MACHINE),
+            get(_FOLDED_DOMAIN),
+            get(_FOLDED_FORCED),
+            get(_FOLDED_CLIENT_TYPE),
+            get(_FOLDED_INITIAL),
+        )
     ips = [v for s in (head, ip_section) if s for k, v in s.entries if _IP_KEY.match(k.strip())]
     rec.ip_addresses = _ordered_unique(ips)
     if processing is not None:
-        values = _folded_entries(processing)
-        rec.latest_processing_attempt = _parse_date(values.get(_FOLDED_LATEST))
-        rec.error_event_created = _parse_date(values.get(_FOLDED_EVENT))
-        attempts = _parse_int(values.get(_FOLDED_ATTEMPTS))
-        rec.attempts = attempts if attempts is not None and attempts >= 0 else None
-        code = _parse_int(values.get(_FOLDED_ERROR))
-        rec.last_error_code = None if code is None else normalize_code(code)
+        get = _folded_entries(processing).get
+        _set_processing(
+            rec, get(_FOLDED_LATEST), get(_FOLDED_EVENT), get(_FOLDED_ATTEMPTS), get(_FOLDED_ERROR)
+        )
     return rec
+
+
+def _set_head(
+    rec: CcrRecord,
+    machine: str | None,
+    domain: str | None,
+    forced: str | None,
+    client_type: str | None,
+    initial: str | None,
+) -> None:
+    """The request section's typed fields from their texts (both parsers use this)."""
+    rec.machine_name = machine or None
+    rec.domain = domain or None
+    rec.forced = _parse_bool(forced)
+    rec.client_type = _parse_int(client_type)
+    rec.initial_request_date = _parse_date(initial)
+
+
+def _set_processing(
+    rec: CcrRecord,
+    latest: str | None,
+    event: str | None,
+    attempts: str | None,
+    error: str | None,
+) -> None:
+    """The [Request Processing] fields from their texts (both parsers use this)."""
+    rec.latest_processing_attempt = _parse_date(latest)
+    rec.error_event_created = _parse_date(event)
+    count = _parse_int(attempts)
+    rec.attempts = count if count is not None and count >= 0 else None
+    code = _parse_int(error)
+    rec.last_error_code = None if code is None else normalize_code(code)
 
 
 def parse_bytes(data: bytes, file: str = "", *, keep_text: bool = True) -> CcrRecord:
@@ -532,12 +564,10 @@ def _plain_record(text: str, file: str, encoding: str) -> CcrRecord:
     if head is None:
         rec.problem = f"no [{HEADER}] section"
     else:
-        values = _first_values(_HEAD_VALUES, head)
-        rec.machine_name = values.get(K_MACHINE) or None
-        rec.domain = values.get(K_DOMAIN) or None
-        rec.forced = _parse_bool(values.get(K_FORCED))
-        rec.client_type = _parse_int(values.get(K_CLIENT_TYPE))
-        rec.initial_request_date = _parse_date(values.get(K_INITIAL))
+        get = _first_values(_HEAD_VALUES, head).get
+        _set_head(
+            rec, get(K_MACHINE), get(K_DOMAIN), get(K_FORCED), get(K_CLIENT_TYPE), get(K_INITIAL)
+        )
         if rec.machine_name is None:
             rec.problem = "no Machine Name"
         ips = _IP_VALUES.findall(head)
@@ -548,13 +578,8 @@ def _plain_record(text: str, file: str, encoding: str) -> CcrRecord:
         unique.pop("", None)
         rec.ip_addresses = list(unique)
     if processing is not None:
-        values = _first_values(_PROCESSING_VALUES, processing)
-        rec.latest_processing_attempt = _parse_date(values.get(K_LATEST))
-        rec.error_event_created = _parse_date(values.get(K_EVENT))
-        attempts = _parse_int(values.get(K_ATTEMPTS))
-        rec.attempts = attempts if attempts is not None and attempts >= 0 else None
-        code = _parse_int(values.get(K_ERROR))
-        rec.last_error_code = None if code is None else normalize_code(code)
+        get = _first_values(_PROCESSING_VALUES, processing).get
+        _set_processing(rec, get(K_LATEST), get(K_EVENT), get(K_ATTEMPTS), get(K_ERROR))
     return rec
 
 
