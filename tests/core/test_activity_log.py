@@ -16,14 +16,7 @@ from ccrgui.core.activity import (
     log_entries,
     read_activity,
 )
-from ccrgui.core.site import Site, open_site
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Site:
-    (tmp_path / "ccr.box").mkdir()
-    (tmp_path / "ccrretry.box").mkdir()
-    return open_site(tmp_path, "ABC")
+from ccrgui.core.site import Site
 
 
 def _entry(site: Site, machine: str) -> ActivityEntry:

@@ -11,8 +11,6 @@ import textwrap
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-
 from ccrgui.core import paths
 from ccrgui.core.activity import (
     ActivityEntry,
@@ -22,14 +20,7 @@ from ccrgui.core.activity import (
     log_entries,
     read_activity,
 )
-from ccrgui.core.site import Site, open_site
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Site:
-    (tmp_path / "ccr.box").mkdir()
-    (tmp_path / "ccrretry.box").mkdir()
-    return open_site(tmp_path, "ABC")
+from ccrgui.core.site import Site
 
 
 def test_log_lives_in_the_user_log_dir() -> None:

@@ -26,7 +26,7 @@ from ccrgui.core import claim
 from ccrgui.core.ccr import new_request, serialize
 from ccrgui.core.resubmit import ResubmitMode, ResubmitStatus, recover_site, resubmit, undo
 from ccrgui.core.sandbox import demo_retry_request
-from ccrgui.core.site import Site, open_site
+from ccrgui.core.site import Site
 
 S = ResubmitStatus
 
@@ -42,13 +42,6 @@ def split_site(tmp_path: Path) -> Iterator[Site]:
         yield Site("split", tmp_path, pending, retry)
     finally:
         shutil.rmtree(pending.parent)
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Site:
-    (tmp_path / "ccr.box").mkdir()
-    (tmp_path / "ccrretry.box").mkdir()
-    return open_site(tmp_path, "ABC")
 
 
 def _retry_file(site: Site, machine: str) -> Path:
