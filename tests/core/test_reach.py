@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from ccrgui.core.reach import PortState, advice, check_machine, check_machines
+from tests.listeners import silent_listener
 
 
 @pytest.fixture
@@ -25,25 +26,9 @@ def closed_port() -> int:
 
 @pytest.fixture
 def silent_port() -> Iterator[int]:
-    """A listener whose accept queue is full: further connects get no answer (a SYN to a
-    full queue is dropped), as with a firewall that drops traffic."""
-    with socket.create_server(("127.0.0.1", 0), backlog=0) as server:
-        port = server.getsockname()[1]
-        fillers = []
-        for _ in range(8):  # bounded: the queue fills after one or two
-            s = socket.socket()
-            s.settimeout(0.3)
-            try:
-                s.connect(("127.0.0.1", port))
-            except TimeoutError:
-                s.close()
-                break
-            fillers.append(s)
-        else:
-            pytest.fail("the accept queue never filled")
+    """A port that does not answer (see tests.listeners.silent_listener)."""
+    with silent_listener() as port:
         yield port
-        for s in fillers:
-            s.close()
 
 
 def test_unresolvable_name() -> None:

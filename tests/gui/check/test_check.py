@@ -18,6 +18,7 @@ from ccrgui.core.sandbox import demo_retry_request
 from ccrgui.gui.box.columns import COL_REACHABLE
 from ccrgui.gui.detail.window import DetailWindow
 from ccrgui.gui.main_window import MainWindow
+from tests.listeners import silent_listener
 
 
 @pytest.fixture
@@ -155,18 +156,7 @@ def test_ctrl_k_again_stops_a_long_check(
     qtbot.waitUntil(
         lambda: set(names) <= {r.machine_name for r in view.model.records()}, timeout=15000
     )
-    with socket.create_server(("127.0.0.1", 0), backlog=0) as server:
-        port = server.getsockname()[1]
-        fillers = []
-        for _ in range(8):  # fill the accept queue: later connects get no answer
-            s = socket.socket()
-            s.settimeout(0.3)
-            try:
-                s.connect(("127.0.0.1", port))
-            except TimeoutError:
-                s.close()
-                break
-            fillers.append(s)
+    with silent_listener() as port:  # later connects get no answer
         window.check_ui.ports = (port,)
         window.check_ui.timeout = 1.0
         _select(window, *names)
@@ -175,8 +165,6 @@ def test_ctrl_k_again_stops_a_long_check(
         assert window.act_check.text() == "Stop chec&king"
         window.act_check.trigger()  # stop
         qtbot.waitUntil(lambda: window.check_ui.running == 0, timeout=20000)
-        for s in fillers:
-            s.close()
     checked = [n for n in names if view.model.reach(_record(window, n)) is not None]
     assert 1 <= len(checked) < len(names)
     assert window.act_check.text() == "Chec&k reachability"
